@@ -1,1 +1,20 @@
+//! jianfu (减负): from before/after inventories of work chat groups and government
+//! new-media accounts to the quarterly burden-reduction report.
+//!
+//! Data flows one way: [`load`] reads the campaign's files into an inventory,
+//! [`analyse`] computes the [`report::Report`], [`render`] writes the outputs, and
+//! [`build`] ties them together for one campaign.
 
+pub mod analyse;
+pub mod build;
+pub mod campaign;
+pub mod error;
+pub mod lang;
+pub mod load;
+pub mod percent;
+pub mod problem;
+pub mod render;
+pub mod report;
+pub mod safe_name;
+pub mod samples;
+pub mod staging;

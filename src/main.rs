@@ -1,1 +1,192 @@
-fn main() {}
+//! The command line: parse arguments, call the library, print messages, set the exit code.
+
+use clap::{Parser, Subcommand};
+use jianfu::build::{BuildOptions, build, campaigns_under};
+use jianfu::error::Error;
+use jianfu::lang::Lang;
+use jianfu::load::{Scope, load_campaign};
+use jianfu::percent::{Rounding, percent};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// jianfu (减负): turns inventories of work chat groups and government new-media accounts
+/// into the quarterly burden-reduction report (基层减负季度报告).
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Language of messages: zh (default) or en.
+    #[arg(long, global = true, value_enum, default_value_t = Lang::Zh)]
+    lang: Lang,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build each campaign's report into OUT/<campaign id>/<current snapshot>/.
+    Build {
+        /// Campaign folders. Default: every folder under data/ that holds a campaign.toml.
+        campaigns: Vec<PathBuf>,
+        /// Where reports are written.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+        /// The current snapshot (YYYY-MM-DD). Default: the latest.
+        #[arg(long, value_parser = parse_date)]
+        at: Option<chrono::NaiveDate>,
+    },
+    /// (Re)write the three sample campaigns of the seed article (利川, 诸暨, 平顶山高新区).
+    Samples {
+        /// Folder to write them into.
+        #[arg(default_value = "data")]
+        dir: PathBuf,
+    },
+    /// Read and validate a campaign's inputs only, listing every problem found.
+    Check {
+        /// Campaign folders.
+        #[arg(required = true)]
+        campaigns: Vec<PathBuf>,
+    },
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("expected a date YYYY-MM-DD, got {s:?}"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli.lang;
+    let ok = match cli.command {
+        Command::Build { campaigns, out, at } => {
+            let campaigns = if campaigns.is_empty() {
+                campaigns_under(std::path::Path::new("data"))
+            } else {
+                campaigns
+            };
+            if campaigns.is_empty() {
+                eprintln!(
+                    "{}",
+                    lang.pick(
+                        "没有找到活动文件夹：请指定活动文件夹，或在 data/ 下放置含 campaign.toml 的文件夹",
+                        "no campaign found: name campaign folders, or put folders with a campaign.toml under data/"
+                    )
+                );
+                return ExitCode::FAILURE;
+            }
+            let options = BuildOptions { out, at };
+            let mut ok = true;
+            for campaign in &campaigns {
+                match build(campaign, &options) {
+                    Ok(built) => println!("{}", summary(lang, &built)),
+                    Err(e) => {
+                        ok = false;
+                        report_error(lang, campaign, &e);
+                    }
+                }
+            }
+            ok
+        }
+        Command::Samples { dir } => match jianfu::samples::write_all(&dir) {
+            Ok(()) => {
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!("已写入示例活动：{}", dir.display()),
+                        Lang::En => format!("sample campaigns written to {}", dir.display()),
+                    }
+                );
+                true
+            }
+            Err(e) => {
+                report_error(lang, &dir, &Error::write(&dir, e));
+                false
+            }
+        },
+        Command::Check { campaigns } => {
+            let mut ok = true;
+            for campaign in &campaigns {
+                match load_campaign(campaign, Scope::Latest) {
+                    Ok(inventory) => println!(
+                        "{}",
+                        match lang {
+                            Lang::Zh => format!(
+                                "{}：检查通过（{} 个快照）",
+                                campaign.display(),
+                                inventory.snapshots.len()
+                            ),
+                            Lang::En => format!(
+                                "{}: no problems found ({} snapshots)",
+                                campaign.display(),
+                                inventory.snapshots.len()
+                            ),
+                        }
+                    ),
+                    Err(problems) => {
+                        ok = false;
+                        report_error(lang, campaign, &Error::Input(problems));
+                    }
+                }
+            }
+            ok
+        }
+    };
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn report_error(lang: Lang, campaign: &std::path::Path, error: &Error) {
+    let lines = error.lines(lang);
+    match lang {
+        Lang::Zh => eprintln!(
+            "{}：发现 {} 个问题，未生成报告",
+            campaign.display(),
+            lines.len()
+        ),
+        Lang::En => eprintln!(
+            "{}: {} problem(s) found, no report written",
+            campaign.display(),
+            lines.len()
+        ),
+    }
+    for line in lines {
+        eprintln!("  {line}");
+    }
+}
+
+/// One line per built report with its headline figure.
+fn summary(lang: Lang, built: &jianfu::build::Built) -> String {
+    let report = &built.report;
+    let mut parts = Vec::new();
+    for (figures, zh, en) in [
+        (&report.groups, "工作群", "groups"),
+        (&report.accounts, "政务新媒体", "accounts"),
+    ] {
+        if let Some(f) = figures {
+            let ratio = percent(
+                f.totals.before as i64 - f.totals.after as i64,
+                f.totals.before,
+                1,
+                Rounding::GbT8170,
+            )
+            .map_or("—".to_string(), |p| format!("{p}%"));
+            parts.push(match lang {
+                Lang::Zh => format!(
+                    "{zh} {} → {}，精简 {ratio}",
+                    f.totals.before, f.totals.after
+                ),
+                Lang::En => format!(
+                    "{en} {} → {}, reduced {ratio}",
+                    f.totals.before, f.totals.after
+                ),
+            });
+        }
+    }
+    let dir = built.dir.display();
+    match lang {
+        Lang::Zh => format!("已生成 {dir}（{}）", parts.join("；")),
+        Lang::En => format!("built {dir} ({})", parts.join("; ")),
+    }
+}

@@ -1,0 +1,157 @@
+//! One row per item active at the baseline or now, with its disposition: the heart of
+//! every figure. Pure polars; no I/O.
+
+use polars::prelude::*;
+
+/// Columns every item row carries for the breakdowns.
+pub const DIMENSIONS: [&str; 4] = ["unit", "township", "level", "platform"];
+
+/// Disposition names, as written in the `disposition` column.
+pub const RETAINED: &str = "retained";
+pub const MERGED: &str = "merged";
+pub const EXPIRED: &str = "expired";
+pub const DISSOLVED: &str = "dissolved";
+pub const NEW: &str = "new";
+
+/// What the disposition of one kind needs from a snapshot.
+pub struct Side<'a> {
+    /// The kind's table (typed by `load`).
+    pub items: &'a DataFrame,
+    /// The snapshot's members table, if any.
+    pub members: Option<&'a DataFrame>,
+}
+
+fn suffixed(name: &str, side: &str) -> String {
+    format!("{name}_{side}")
+}
+
+/// The columns of one side, renamed with a suffix so baseline and current sit side by side.
+fn side_frame(frame: &DataFrame, side: &str) -> LazyFrame {
+    // Accounts have no term, end date or member count: those read as null.
+    let or_null = |name: &str, dtype: DataType| {
+        if frame.schema().contains(name) {
+            col(name)
+        } else {
+            lit(NULL).cast(dtype)
+        }
+    };
+    let mut columns = vec![col("id")];
+    for name in DIMENSIONS.iter().chain(&["status", "merged_into", "term"]) {
+        columns.push(or_null(name, DataType::String).alias(suffixed(name, side)));
+    }
+    columns.push(or_null("expires", DataType::Date).alias(suffixed("expires", side)));
+    columns.push(or_null("members", DataType::Int64).alias(suffixed("members", side)));
+    frame.clone().lazy().select(columns)
+}
+
+/// Distinct (group_id, member_id) pairs of a members table.
+pub fn memberships(members: &DataFrame) -> LazyFrame {
+    members
+        .clone()
+        .lazy()
+        .select([col("group_id"), col("member_id")])
+        .unique_stable(None, UniqueKeepStrategy::First)
+}
+
+/// Members of each group present at the baseline and gone now, from the members tables.
+fn removed_by_tables(before: &DataFrame, after: &DataFrame) -> LazyFrame {
+    let still = memberships(after).with_column(lit(true).alias("_still"));
+    memberships(before)
+        .join(
+            still,
+            [col("group_id"), col("member_id")],
+            [col("group_id"), col("member_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .filter(col("_still").is_null())
+        .group_by([col("group_id")])
+        .agg([len().cast(DataType::Int64).alias("_removed")])
+}
+
+/// Every item active at the baseline or now, with its latest attributes, its disposition
+/// and the members it lost. `current` is the current snapshot's date as days since 1970.
+pub fn items(before: Side, after: Side, current_days: i32) -> LazyFrame {
+    let joined = side_frame(before.items, "b").join(
+        side_frame(after.items, "c"),
+        [col("id")],
+        [col("id")],
+        JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
+    );
+    let active = |side: &str| {
+        col(suffixed("status", side))
+            .eq(lit("active"))
+            .fill_null(lit(false))
+    };
+    let in_current = col("status_c").is_not_null();
+    // An item is described as last recorded, so a group that moved unit counts under its
+    // new unit in every column and after = before − closed + new holds in every row.
+    let latest = |name: &str| {
+        when(in_current.clone())
+            .then(col(suffixed(name, "c")))
+            .otherwise(col(suffixed(name, "b")))
+            .alias(name)
+    };
+    let merged = col("status_c")
+        .eq(lit("merged"))
+        .fill_null(lit(false))
+        .or(col("merged_into_c").is_not_null());
+    let stage = coalesce(&[col("term_c"), col("term_b")])
+        .eq(lit("stage"))
+        .fill_null(lit(false));
+    let expired = stage.and(
+        coalesce(&[col("expires_c"), col("expires_b")])
+            .cast(DataType::Int32)
+            .lt_eq(lit(current_days))
+            .fill_null(lit(false)),
+    );
+    let disposition = when(active("b").and(active("c")))
+        .then(lit(RETAINED))
+        .when(active("b").and(merged))
+        .then(lit(MERGED))
+        .when(active("b").and(expired))
+        .then(lit(EXPIRED))
+        .when(active("b"))
+        .then(lit(DISSOLVED))
+        .otherwise(lit(NEW))
+        .alias("disposition");
+
+    let mut frame = joined.filter(active("b").or(active("c"))).with_columns([
+        disposition,
+        latest("unit"),
+        latest("township"),
+        latest("level"),
+        latest("platform"),
+    ]);
+    let count_drop = (col("members_b") - col("members_c")).clip_min(lit(0));
+    let removed = match (before.members, after.members) {
+        (Some(b), Some(c)) => {
+            frame = frame.join(
+                removed_by_tables(b, c),
+                [col("id")],
+                [col("group_id")],
+                JoinArgs::new(JoinType::Left),
+            );
+            col("_removed")
+        }
+        _ => count_drop,
+    };
+    frame
+        .with_column(
+            when(col("disposition").eq(lit(RETAINED)))
+                .then(removed.fill_null(lit(0)))
+                .otherwise(lit(0))
+                .alias("members_removed"),
+        )
+        .select([
+            col("id"),
+            col("disposition"),
+            active("b").alias("active_before"),
+            active("c").alias("active_after"),
+            col("members_removed"),
+            col("unit"),
+            col("township"),
+            col("level"),
+            col("platform"),
+        ])
+        .sort(["id"], SortMultipleOptions::default())
+}

@@ -1,0 +1,192 @@
+//! The analyse stage: inventory in, report model out. Pure polars: no I/O, no formatting.
+
+mod burden;
+mod figures;
+pub mod items;
+
+use crate::load::schema::TableKind;
+use crate::load::{Inventory, Snapshot, Table};
+use crate::report::{
+    CampaignInfo, KindFigures, Quality, Report, SCHEMA_VERSION, TableInfo, TrendPoint,
+};
+use polars::prelude::*;
+
+/// Computes every figure of the report from a loaded inventory.
+pub fn analyse(inventory: &Inventory) -> PolarsResult<Report> {
+    let baseline = inventory.baseline();
+    let current = inventory.current();
+    let units = inventory.units.as_ref().map(|t| &t.frame);
+    let kind = |kind| kind_figures(inventory, kind, units);
+    let burden = match (
+        &baseline.groups,
+        &baseline.members,
+        &current.groups,
+        &current.members,
+    ) {
+        (Some(gb), Some(mb), Some(gc), Some(mc)) => {
+            burden::burden(&gb.frame, &mb.frame, &gc.frame, &mc.frame)?
+        }
+        _ => None,
+    };
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        campaign: CampaignInfo {
+            id: inventory.id.clone(),
+            name: inventory.config.name.clone(),
+            region: inventory.config.region.clone(),
+            authority: inventory.config.authority.clone(),
+            baseline: baseline.date.to_string(),
+            current: current.date.to_string(),
+            snapshots: inventory
+                .snapshots
+                .iter()
+                .map(|s| s.date.to_string())
+                .collect(),
+        },
+        groups: kind(TableKind::Groups)?,
+        accounts: kind(TableKind::Accounts)?,
+        burden,
+        trend: inventory
+            .snapshots
+            .iter()
+            .map(trend_point)
+            .collect::<PolarsResult<_>>()?,
+        quality: quality(inventory)?,
+    })
+}
+
+fn days_since_epoch(date: chrono::NaiveDate) -> i32 {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+    (date - epoch).num_days() as i32
+}
+
+/// Figures of one kind, or `None` when no snapshot has its table. Load guarantees that a
+/// kind present anywhere is present at both the baseline and the current snapshot.
+fn kind_figures(
+    inventory: &Inventory,
+    kind: TableKind,
+    units: Option<&DataFrame>,
+) -> PolarsResult<Option<KindFigures>> {
+    let (Some(before), Some(after)) = (
+        inventory.baseline().table(kind),
+        inventory.current().table(kind),
+    ) else {
+        return Ok(None);
+    };
+    fn members(kind: TableKind, s: &Snapshot) -> Option<&DataFrame> {
+        match kind {
+            TableKind::Groups => s.members.as_ref().map(|t| &t.frame),
+            _ => None,
+        }
+    }
+    let rows = items::items(
+        items::Side {
+            items: &before.frame,
+            members: members(kind, inventory.baseline()),
+        },
+        items::Side {
+            items: &after.frame,
+            members: members(kind, inventory.current()),
+        },
+        days_since_epoch(inventory.current().date),
+    );
+    figures::kind_figures(with_unit_directory(rows, units)).map(Some)
+}
+
+/// Fills a missing township or level from the unit directory (units.csv), which is
+/// where most offices keep them rather than on every row.
+fn with_unit_directory(items: LazyFrame, units: Option<&DataFrame>) -> LazyFrame {
+    let Some(units) = units else { return items };
+    let directory = units.clone().lazy().select([
+        col("unit"),
+        col("township").alias("_unit_township"),
+        col("level").alias("_unit_level"),
+    ]);
+    items
+        .join(
+            directory,
+            [col("unit")],
+            [col("unit")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            coalesce(&[col("township"), col("_unit_township")]).alias("township"),
+            coalesce(&[col("level"), col("_unit_level")]).alias("level"),
+        ])
+}
+
+fn active_count(table: Option<&Table>) -> PolarsResult<Option<u64>> {
+    table
+        .map(|t| {
+            let status = t.frame.column("status")?.str()?;
+            Ok(status.iter().filter(|s| *s == Some("active")).count() as u64)
+        })
+        .transpose()
+}
+
+fn trend_point(snapshot: &Snapshot) -> PolarsResult<TrendPoint> {
+    Ok(TrendPoint {
+        date: snapshot.date.to_string(),
+        groups: active_count(snapshot.groups.as_ref())?,
+        accounts: active_count(snapshot.accounts.as_ref())?,
+    })
+}
+
+fn table_info(inventory: &Inventory, snapshot: Option<String>, table: &Table) -> TableInfo {
+    let file = std::path::Path::new(&table.file);
+    let relative = file
+        .strip_prefix(&inventory.dir)
+        .unwrap_or(file)
+        .to_string_lossy()
+        .replace('\\', "/");
+    TableInfo {
+        snapshot,
+        kind: table.kind.key().to_string(),
+        file: relative,
+        rows: table.frame.height() as u64,
+        columns: table.headers.keys().map(|c| c.to_string()).collect(),
+    }
+}
+
+fn quality(inventory: &Inventory) -> PolarsResult<Quality> {
+    let mut quality = Quality::default();
+    if let Some(units) = &inventory.units {
+        quality.tables.push(table_info(inventory, None, units));
+    }
+    for snapshot in &inventory.snapshots {
+        let date = snapshot.date.to_string();
+        for kind in TableKind::SNAPSHOT_KINDS {
+            if let Some(table) = snapshot.table(kind) {
+                quality
+                    .tables
+                    .push(table_info(inventory, Some(date.clone()), table));
+            }
+        }
+        if let Some(members) = &snapshot.members {
+            let rows = members.frame.height() as u64;
+            let distinct = items::memberships(&members.frame).collect()?;
+            quality.duplicate_memberships += rows - distinct.height() as u64;
+            if let Some(groups) = &snapshot.groups {
+                let known = groups
+                    .frame
+                    .clone()
+                    .lazy()
+                    .select([col("id"), lit(true).alias("_known")]);
+                let unknown = members
+                    .frame
+                    .clone()
+                    .lazy()
+                    .join(
+                        known,
+                        [col("group_id")],
+                        [col("id")],
+                        JoinArgs::new(JoinType::Left),
+                    )
+                    .filter(col("_known").is_null())
+                    .collect()?;
+                quality.members_of_unknown_groups += unknown.height() as u64;
+            }
+        }
+    }
+    Ok(quality)
+}

@@ -1,0 +1,99 @@
+//! `jianfu build`: load a campaign, analyse it, render every output into a staging folder
+//! and put the finished report in place.
+
+use crate::analyse::analyse;
+use crate::error::Error;
+use crate::load::{Inventory, Scope, load_campaign};
+use crate::render::manifest::{FileEntry, Manifest, Tool};
+use crate::render::{self, Output};
+use crate::report::Report;
+use crate::staging::Staging;
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// What a build is asked to do.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// Reports go to `<out>/<campaign id>/<current snapshot>/`.
+    pub out: PathBuf,
+    /// The current snapshot; default: the latest.
+    pub at: Option<NaiveDate>,
+}
+
+/// A finished build.
+pub struct Built {
+    pub dir: PathBuf,
+    pub report: Report,
+}
+
+/// Builds one campaign's report. On error nothing is left in the output folder.
+pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
+    let scope = options.at.map_or(Scope::Latest, Scope::UpTo);
+    let inventory = load_campaign(campaign, scope).map_err(Error::Input)?;
+    let report = analyse(&inventory)?;
+    let outputs = vec![render::metrics_json(&report)];
+    let target = options
+        .out
+        .join(&report.campaign.id)
+        .join(&report.campaign.current);
+    let staging = Staging::new(&target)?;
+    for output in &outputs {
+        staging.write(&output.path, &output.bytes)?;
+    }
+    let manifest = manifest(&inventory, &report, &outputs)?;
+    staging.write("manifest.json", &manifest)?;
+    let dir = staging.commit()?;
+    Ok(Built { dir, report })
+}
+
+fn manifest(inventory: &Inventory, report: &Report, outputs: &[Output]) -> Result<Vec<u8>, Error> {
+    let mut inputs = Vec::with_capacity(inventory.inputs.len());
+    for path in &inventory.inputs {
+        let content = std::fs::read(path).map_err(|e| {
+            Error::Input(vec![crate::problem::Problem::file(
+                path.display().to_string(),
+                crate::problem::ProblemKind::Unreadable {
+                    detail: e.to_string(),
+                },
+            )])
+        })?;
+        let relative = path
+            .strip_prefix(&inventory.dir)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        inputs.push(FileEntry::of(relative, &content));
+    }
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut outputs: Vec<FileEntry> = outputs
+        .iter()
+        .map(|o| FileEntry::of(o.path.clone(), &o.bytes))
+        .collect();
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let manifest = Manifest {
+        tool: Tool::this(),
+        campaign: report.campaign.id.clone(),
+        current: report.campaign.current.clone(),
+        inputs,
+        outputs,
+    };
+    let mut bytes =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Every campaign folder directly under `data` (those holding a campaign.toml), sorted.
+pub fn campaigns_under(data: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(data)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.join("campaign.toml").is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}

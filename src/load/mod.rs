@@ -1,0 +1,180 @@
+//! The load stage: the only code that reads the user's files. It finds the campaign's
+//! snapshots, reads and types each table, and returns either the whole inventory or the
+//! complete list of problems.
+
+pub mod decode;
+pub mod grid;
+pub mod schema;
+pub mod table;
+pub mod values;
+
+use crate::campaign::{CampaignConfig, CampaignDir, discover, shown};
+use crate::problem::{Problem, ProblemKind, Problems};
+use chrono::NaiveDate;
+use schema::TableKind;
+use std::path::{Path, PathBuf};
+pub use table::Table;
+
+/// All tables of a campaign, typed and checked, up to the chosen current snapshot.
+#[derive(Debug)]
+pub struct Inventory {
+    pub id: String,
+    pub config: CampaignConfig,
+    pub units: Option<Table>,
+    /// Oldest first; the first is the baseline, the last the current snapshot.
+    pub snapshots: Vec<Snapshot>,
+    /// Every file read (campaign.toml included), for the manifest.
+    pub inputs: Vec<PathBuf>,
+    /// The campaign folder, for showing inputs relative to it.
+    pub dir: PathBuf,
+}
+
+#[derive(Debug)]
+pub struct Snapshot {
+    pub date: NaiveDate,
+    pub groups: Option<Table>,
+    pub accounts: Option<Table>,
+    pub members: Option<Table>,
+}
+
+impl Snapshot {
+    pub fn table(&self, kind: TableKind) -> Option<&Table> {
+        match kind {
+            TableKind::Groups => self.groups.as_ref(),
+            TableKind::Accounts => self.accounts.as_ref(),
+            TableKind::Members => self.members.as_ref(),
+            TableKind::Units => None,
+        }
+    }
+}
+
+impl Inventory {
+    pub fn baseline(&self) -> &Snapshot {
+        &self.snapshots[0]
+    }
+
+    pub fn current(&self) -> &Snapshot {
+        self.snapshots
+            .last()
+            .expect("an inventory has at least one snapshot")
+    }
+}
+
+/// Which snapshots to read.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Scope {
+    /// Every snapshot up to `at` (default: the latest), as a build needs.
+    #[default]
+    Latest,
+    UpTo(NaiveDate),
+}
+
+/// Reads a campaign folder. On any error, returns every problem found (capped per file).
+pub fn load_campaign(dir: &Path, scope: Scope) -> Result<Inventory, Vec<Problem>> {
+    let mut problems = Problems::default();
+    let Some(found) = discover(dir, &mut problems) else {
+        return Err(problems.into_vec());
+    };
+    let CampaignDir {
+        dir,
+        id,
+        config,
+        config_file,
+        units,
+        snapshots,
+    } = found;
+    let chosen: Vec<_> = match scope {
+        Scope::Latest => snapshots,
+        Scope::UpTo(at) => {
+            if !snapshots.iter().any(|s| s.date == at) {
+                let available = snapshots.iter().map(|s| s.date.to_string()).collect();
+                problems.push(Problem::file(
+                    shown(&dir.join("snapshots")),
+                    ProblemKind::NoSuchSnapshot {
+                        at: at.to_string(),
+                        available,
+                    },
+                ));
+                return Err(problems.into_vec());
+            }
+            snapshots.into_iter().filter(|s| s.date <= at).collect()
+        }
+    };
+    let mut inputs = vec![config_file];
+    let units = units.and_then(|path| {
+        inputs.push(path.clone());
+        read_table(TableKind::Units, &path, &config, &mut problems)
+    });
+    let mut loaded = Vec::with_capacity(chosen.len());
+    for snapshot in chosen {
+        let mut read = |kind: TableKind| {
+            let path = snapshot.tables.get(&kind)?;
+            inputs.push(path.clone());
+            read_table(kind, path, &config, &mut problems)
+        };
+        let groups = read(TableKind::Groups);
+        let accounts = read(TableKind::Accounts);
+        let members = read(TableKind::Members);
+        loaded.push(Snapshot {
+            date: snapshot.date,
+            groups,
+            accounts,
+            members,
+        });
+    }
+    if problems.is_empty() {
+        check_kinds_present(&loaded, &dir, &mut problems);
+    }
+    if !problems.is_empty() || loaded.is_empty() {
+        return Err(problems.into_vec());
+    }
+    Ok(Inventory {
+        id,
+        config,
+        units,
+        snapshots: loaded,
+        inputs,
+        dir,
+    })
+}
+
+fn read_table(
+    kind: TableKind,
+    path: &Path,
+    config: &CampaignConfig,
+    problems: &mut Problems,
+) -> Option<Table> {
+    let file = shown(path);
+    let sheet = config.sheets.get(kind.key()).map(String::as_str);
+    match grid::read_grid(path, sheet, kind.stems()) {
+        Ok(grid) => table::type_table(kind, &file, grid, problems),
+        Err(kind) => {
+            problems.push(Problem::file(file, kind));
+            None
+        }
+    }
+}
+
+/// A kind of table found in any snapshot must be at the baseline and the current one:
+/// a missing current file would otherwise read as "every item closed".
+fn check_kinds_present(snapshots: &[Snapshot], dir: &Path, problems: &mut Problems) {
+    let (Some(first), Some(last)) = (snapshots.first(), snapshots.last()) else {
+        return;
+    };
+    for kind in [TableKind::Groups, TableKind::Accounts] {
+        let Some(seen) = snapshots.iter().find(|s| s.table(kind).is_some()) else {
+            continue;
+        };
+        for end in [first, last] {
+            if end.table(kind).is_none() {
+                problems.push(Problem::file(
+                    shown(&dir.join("snapshots").join(end.date.to_string())),
+                    ProblemKind::MissingTable {
+                        table: kind.stems()[1],
+                        seen_in: seen.date.to_string(),
+                    },
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,388 @@
+//! From rows of cells to a typed table: find the header row, map headers to canonical
+//! columns, read every cell as its column's type, and check ids — reporting every
+//! problem with the file, row, header and value the clerk can find.
+
+use super::grid::{Cell, Grid};
+use super::schema::{ColumnSpec, TableKind, ValueType, match_header, normalise_header};
+use super::values;
+use crate::problem::{Expected, Problem, ProblemKind, Problems};
+use chrono::NaiveDate;
+use polars::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// Column holding each row's number as the spreadsheet shows it.
+pub const ROW: &str = "_row";
+
+/// How far down a title, notes and blank rows may push the header row.
+const HEADER_SEARCH_ROWS: usize = 50;
+
+/// A table read and typed: every canonical column of its kind is present (all-null when the
+/// file lacks it), plus [`ROW`].
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub kind: TableKind,
+    /// The file as shown to the user.
+    pub file: String,
+    pub sheet: Option<String>,
+    /// Canonical column → header as written, for the columns the file has.
+    pub headers: BTreeMap<&'static str, String>,
+    pub frame: DataFrame,
+}
+
+impl Table {
+    pub fn has(&self, canonical: &str) -> bool {
+        self.headers.contains_key(canonical)
+    }
+}
+
+/// One mapped column: its position in the row, its spec, its header as written.
+struct Mapped {
+    index: usize,
+    spec: &'static ColumnSpec,
+    header: String,
+}
+
+/// Finds the header row: the first row in which at least two cells (or every non-blank
+/// cell, if only one) name known columns.
+fn find_header(kind: TableKind, grid: &Grid) -> Option<usize> {
+    grid.rows
+        .iter()
+        .take(HEADER_SEARCH_ROWS)
+        .position(|(_, cells)| {
+            let filled = cells.iter().filter(|c| !c.is_blank()).count();
+            let known = cells
+                .iter()
+                .filter(|c| match_header(kind, &c.display()).is_some())
+                .count();
+            known >= 2 || (known == 1 && filled == 1)
+        })
+}
+
+/// Maps header cells to canonical columns. When several headers name one column (a
+/// sheet with both 序号 and 群编号), the one listed first among the aliases wins, so the
+/// running number 序号 never shadows a real id.
+fn map_columns(kind: TableKind, header: &[Cell]) -> Vec<Mapped> {
+    let mut best: BTreeMap<&'static str, (usize, Mapped)> = BTreeMap::new();
+    for (index, cell) in header.iter().enumerate() {
+        let written = cell.display();
+        let Some(spec) = match_header(kind, &written) else {
+            continue;
+        };
+        let h = normalise_header(&written);
+        let rank = std::iter::once(spec.canonical)
+            .chain(spec.aliases.iter().copied())
+            .position(|a| normalise_header(a) == h)
+            .unwrap_or(usize::MAX);
+        let candidate = Mapped {
+            index,
+            spec,
+            header: values::trim_spaces(&written).to_string(),
+        };
+        match best.get(spec.canonical) {
+            Some((r, _)) if *r <= rank => {}
+            _ => {
+                best.insert(spec.canonical, (rank, candidate));
+            }
+        }
+    }
+    let mut mapped: Vec<Mapped> = best.into_values().map(|(_, m)| m).collect();
+    mapped.sort_by_key(|m| m.index);
+    mapped
+}
+
+/// The typed values of one column, as they are read.
+enum Values {
+    Text(Vec<Option<String>>),
+    Count(Vec<Option<i64>>),
+    Date(Vec<Option<i32>>),
+    Bool(Vec<Option<bool>>),
+}
+
+impl Values {
+    fn for_type(ty: ValueType, capacity: usize) -> Values {
+        match ty {
+            ValueType::Text | ValueType::Id | ValueType::Status | ValueType::Term => {
+                Values::Text(Vec::with_capacity(capacity))
+            }
+            ValueType::Count => Values::Count(Vec::with_capacity(capacity)),
+            ValueType::Date => Values::Date(Vec::with_capacity(capacity)),
+            ValueType::Bool => Values::Bool(Vec::with_capacity(capacity)),
+        }
+    }
+
+    fn push_null(&mut self) {
+        match self {
+            Values::Text(v) => v.push(None),
+            Values::Count(v) => v.push(None),
+            Values::Date(v) => v.push(None),
+            Values::Bool(v) => v.push(None),
+        }
+    }
+
+    fn into_column(self, name: &str) -> Column {
+        let name = PlSmallStr::from(name);
+        match self {
+            Values::Text(v) => Column::new(name, v),
+            Values::Count(v) => Column::new(name, v),
+            Values::Date(v) => Column::new(name, v)
+                .cast(&DataType::Date)
+                .expect("Int32 always casts to Date"),
+            Values::Bool(v) => Column::new(name, v),
+        }
+    }
+}
+
+fn days_since_epoch(d: NaiveDate) -> i32 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+    (d - epoch).num_days() as i32
+}
+
+/// Reads one cell as its column's type; `Err` carries what was expected.
+fn read_cell(ty: ValueType, cell: &Cell, values: &mut Values) -> Result<(), ProblemKind> {
+    let bad = |e| Err(ProblemKind::BadValue(e));
+    match (values, cell) {
+        (Values::Text(v), Cell::Empty) if ty == ValueType::Status => {
+            v.push(Some(values::Status::Active.as_str().into()))
+        }
+        (Values::Text(v), Cell::Empty) if ty == ValueType::Id => {
+            v.push(None);
+            return Err(ProblemKind::EmptyRequired);
+        }
+        (values, Cell::Empty) => values.push_null(),
+        (Values::Text(v), cell) => {
+            let text = values::clean_text(&cell.display());
+            let value = match ty {
+                ValueType::Status => match values::parse_status(&text) {
+                    Some(s) => Some(s.as_str().to_string()),
+                    None => return bad(Expected::Status),
+                },
+                ValueType::Term if text.is_empty() => None,
+                ValueType::Term => match values::parse_term(&text) {
+                    Some(t) => Some(t.as_str().to_string()),
+                    None => return bad(Expected::Term),
+                },
+                ValueType::Id if text.is_empty() => return Err(ProblemKind::EmptyRequired),
+                _ if text.is_empty() => None,
+                _ => Some(text),
+            };
+            v.push(value);
+        }
+        (Values::Count(v), cell) => {
+            let n = match cell {
+                Cell::Number(f) => values::count_from_number(*f),
+                Cell::Text(s) if values::trim_spaces(s).is_empty() => {
+                    v.push(None);
+                    return Ok(());
+                }
+                Cell::Text(s) => values::parse_count(s),
+                _ => None,
+            };
+            match n {
+                Some(n) => v.push(Some(n)),
+                None => return bad(Expected::Count),
+            }
+        }
+        (Values::Date(v), cell) => {
+            let d = match cell {
+                Cell::Date(serial) => values::date_from_serial(*serial),
+                // 20190611 typed into a number cell is a date, not serial 20 million.
+                Cell::Number(f) if *f >= 1.0e7 => values::parse_date(&cell.display()),
+                Cell::Number(f) => values::date_from_serial(*f),
+                Cell::Text(s) if values::trim_spaces(s).is_empty() => {
+                    v.push(None);
+                    return Ok(());
+                }
+                Cell::Text(s) => values::parse_date(s),
+                _ => None,
+            };
+            match d {
+                Some(d) => v.push(Some(days_since_epoch(d))),
+                None => return bad(Expected::Date),
+            }
+        }
+        (Values::Bool(v), cell) => {
+            let b = match cell {
+                Cell::Bool(b) => Some(*b),
+                Cell::Number(f) if *f == 1.0 => Some(true),
+                Cell::Number(f) if *f == 0.0 => Some(false),
+                Cell::Text(s) if values::trim_spaces(s).is_empty() => {
+                    v.push(None);
+                    return Ok(());
+                }
+                Cell::Text(s) => values::parse_bool(s),
+                _ => None,
+            };
+            match b {
+                Some(b) => v.push(Some(b)),
+                None => return bad(Expected::Bool),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Types a grid as a table of `kind`, adding every problem found to `problems`.
+/// Returns `None` when the table cannot be read at all (no header, missing required column).
+pub fn type_table(
+    kind: TableKind,
+    file: &str,
+    grid: Grid,
+    problems: &mut Problems,
+) -> Option<Table> {
+    let Some(header_at) = find_header(kind, &grid) else {
+        let expected = kind
+            .columns()
+            .iter()
+            .take(4)
+            .map(|c| c.aliases[0].to_string())
+            .collect();
+        problems.push(Problem::file(file, ProblemKind::NoHeaderRow { expected }));
+        return None;
+    };
+    let mapped = map_columns(kind, &grid.rows[header_at].1);
+    let mut complete = true;
+    for spec in kind.columns().iter().filter(|c| c.required) {
+        if !mapped.iter().any(|m| m.spec.canonical == spec.canonical) {
+            let accepted = spec.aliases.iter().map(|a| a.to_string()).collect();
+            problems.push(Problem::file(
+                file,
+                ProblemKind::MissingColumn {
+                    canonical: spec.canonical,
+                    accepted,
+                },
+            ));
+            complete = false;
+        }
+    }
+    if !complete {
+        return None;
+    }
+
+    let body: Vec<&(usize, Vec<Cell>)> = grid.rows[header_at + 1..]
+        .iter()
+        .filter(|(_, cells)| !cells.iter().all(Cell::is_blank))
+        .collect();
+    let mut columns: Vec<Values> = mapped
+        .iter()
+        .map(|m| Values::for_type(m.spec.ty, body.len()))
+        .collect();
+    let mut rows = Vec::with_capacity(body.len());
+    for (line, cells) in &body {
+        rows.push(*line as u32);
+        for (m, values) in mapped.iter().zip(columns.iter_mut()) {
+            let cell = cells.get(m.index).unwrap_or(&Cell::Empty);
+            if let Err(kind) = read_cell(m.spec.ty, cell, values) {
+                problems.push(Problem::cell(
+                    file,
+                    *line,
+                    m.header.clone(),
+                    cell.display(),
+                    kind,
+                ));
+            }
+        }
+    }
+
+    let mut frame_columns: Vec<Column> = Vec::with_capacity(kind.columns().len() + 1);
+    let mut by_name: HashMap<&str, Values> = mapped
+        .iter()
+        .map(|m| m.spec.canonical)
+        .zip(columns)
+        .collect();
+    for spec in kind.columns() {
+        let values = by_name.remove(spec.canonical).unwrap_or_else(|| {
+            // A table without a status column lists only items in use.
+            if spec.ty == ValueType::Status {
+                return Values::Text(vec![
+                    Some(values::Status::Active.as_str().into());
+                    body.len()
+                ]);
+            }
+            let mut empty = Values::for_type(spec.ty, body.len());
+            for _ in 0..body.len() {
+                empty.push_null();
+            }
+            empty
+        });
+        frame_columns.push(values.into_column(spec.canonical));
+    }
+    frame_columns.push(Column::new(ROW.into(), rows));
+    let frame = DataFrame::new(body.len(), frame_columns).ok()?;
+    let headers = mapped
+        .into_iter()
+        .map(|m| (m.spec.canonical, m.header))
+        .collect();
+    let table = Table {
+        kind,
+        file: file.to_string(),
+        sheet: grid.sheet,
+        headers,
+        frame,
+    };
+    check_ids(&table, problems);
+    check_merge_targets(&table, problems);
+    Some(table)
+}
+
+/// Ids must be unique within a table (groups, accounts, units).
+fn check_ids(table: &Table, problems: &mut Problems) {
+    let key = match table.kind {
+        TableKind::Members => return,
+        TableKind::Units => "unit",
+        TableKind::Groups | TableKind::Accounts => "id",
+    };
+    let (Ok(ids), Ok(rows)) = (
+        table.frame.column(key).and_then(|c| c.str().cloned()),
+        table.frame.column(ROW).and_then(|c| c.u32().cloned()),
+    ) else {
+        return;
+    };
+    let mut first: HashMap<&str, u32> = HashMap::with_capacity(ids.len());
+    for (id, row) in ids.iter().zip(rows.into_no_null_iter()) {
+        let Some(id) = id else { continue };
+        if let Some(&first_row) = first.get(id) {
+            problems.push(Problem::cell(
+                &table.file,
+                row as usize,
+                table.headers[key].clone(),
+                id,
+                ProblemKind::DuplicateId {
+                    first_row: first_row as usize,
+                },
+            ));
+        } else {
+            first.insert(id, row);
+        }
+    }
+}
+
+/// Every `merged_into` must name an item of the same table.
+fn check_merge_targets(table: &Table, problems: &mut Problems) {
+    if !table.has("merged_into") {
+        return;
+    }
+    let (Ok(ids), Ok(targets), Ok(rows)) = (
+        table.frame.column("id").and_then(|c| c.str().cloned()),
+        table
+            .frame
+            .column("merged_into")
+            .and_then(|c| c.str().cloned()),
+        table.frame.column(ROW).and_then(|c| c.u32().cloned()),
+    ) else {
+        return;
+    };
+    let known: std::collections::HashSet<&str> = ids.iter().flatten().collect();
+    for (target, row) in targets.iter().zip(rows.into_no_null_iter()) {
+        if let Some(target) = target
+            && !known.contains(target)
+        {
+            problems.push(Problem::cell(
+                &table.file,
+                row as usize,
+                table.headers["merged_into"].clone(),
+                target,
+                ProblemKind::UnknownMergeTarget,
+            ));
+        }
+    }
+}

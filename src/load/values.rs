@@ -1,0 +1,296 @@
+//! Reading one cell's value the way clerks write it: full-width digits, thousands
+//! separators, the many date forms of Excel and WPS, 是/否, and the status words.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Folds full-width ASCII (ＱＱ, １２３, ：) to half-width and the ideographic space to a space,
+/// because Chinese input methods produce both and clerks cannot see the difference.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Trims half- and full-width spaces (and the no-break space Excel sometimes keeps).
+pub fn trim_spaces(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{A0}')
+}
+
+/// A count such as a number of members or followers: an integer ≥ 0.
+pub fn parse_count(s: &str) -> Option<i64> {
+    let folded = fold_width(trim_spaces(s));
+    let cleaned: String = folded
+        .chars()
+        .filter(|c| !matches!(c, ',' | '、' | ' ' | '\''))
+        .collect();
+    let cleaned = cleaned
+        .strip_suffix('人')
+        .or_else(|| cleaned.strip_suffix('个'))
+        .unwrap_or(&cleaned);
+    if let Ok(n) = cleaned.parse::<i64>() {
+        return (n >= 0).then_some(n);
+    }
+    // Excel stores every number as a float; 12.0 is a fine count, 12.5 is not.
+    let f: f64 = cleaned.parse().ok()?;
+    count_from_number(f)
+}
+
+/// A count from a numeric cell.
+pub fn count_from_number(f: f64) -> Option<i64> {
+    (f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < 9.0e15).then_some(f as i64)
+}
+
+/// The first and last day Excel can show (serials 1 and 2958465).
+const EXCEL_SERIAL_MAX: f64 = 2_958_465.0;
+
+/// A date from an Excel serial number. Excel counts from 1900-01-01 = 1 and wrongly
+/// believes 1900 was a leap year, so serials from 61 on count from 1899-12-30.
+pub fn date_from_serial(serial: f64) -> Option<NaiveDate> {
+    if !serial.is_finite() || !(1.0..=EXCEL_SERIAL_MAX).contains(&serial.floor()) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let (base, offset) = if days >= 61 {
+        (NaiveDate::from_ymd_opt(1899, 12, 30)?, days)
+    } else {
+        (NaiveDate::from_ymd_opt(1899, 12, 31)?, days)
+    };
+    base.checked_add_signed(chrono::TimeDelta::try_days(offset)?)
+}
+
+/// A date in any form clerks type: 2019-06-11, 2019/6/11, 2019.6.11, 2019年6月11日,
+/// 20190611, an Excel serial pasted as text, optionally followed by a time of day.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let folded = fold_width(trim_spaces(s));
+    let text = folded.as_str();
+    // A time of day after the date ("2019-09-28 21:14", "2019-09-28T21:14:00") is dropped.
+    let date_part = text.split([' ', 'T']).next().unwrap_or(text);
+    if date_part.chars().all(|c| c.is_ascii_digit()) {
+        return match date_part.len() {
+            8 => ymd(&date_part[..4], &date_part[4..6], &date_part[6..]),
+            1..=7 => date_from_serial(date_part.parse().ok()?),
+            _ => None,
+        };
+    }
+    if let Ok(f) = date_part.parse::<f64>() {
+        return date_from_serial(f);
+    }
+    let normalised = date_part.trim_end_matches('日').trim_end_matches('号');
+    let parts: Vec<&str> = normalised.split(['-', '/', '.', '年', '月']).collect();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => ymd(y, m, d),
+        _ => None,
+    }
+}
+
+fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
+    let date = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
+    (1900..=9999).contains(&date.year()).then_some(date)
+}
+
+/// 是/否 and its many spellings.
+pub fn parse_bool(s: &str) -> Option<bool> {
+    let folded = fold_width(trim_spaces(s)).to_lowercase();
+    match folded.as_str() {
+        "是" | "y" | "yes" | "true" | "1" | "已报备" | "已备案" | "√" | "有" => {
+            Some(true)
+        }
+        "否" | "n" | "no" | "false" | "0" | "未报备" | "未备案" | "×" | "无" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// Whether an item is still in use, as the clean-up records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    Dissolved,
+    Merged,
+}
+
+impl Status {
+    /// The word stored in frames and written in metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Dissolved => "dissolved",
+            Status::Merged => "merged",
+        }
+    }
+}
+
+/// Status words accepted for an active item (an empty cell is active too).
+pub const ACTIVE_WORDS: &[&str] = &[
+    "正常",
+    "保留",
+    "运营",
+    "运行",
+    "在用",
+    "使用",
+    "使用中",
+    "正常运营",
+    "正常运行",
+    "继续使用",
+    "精简成员",
+    "active",
+];
+/// Status words accepted for a dissolved item.
+pub const DISSOLVED_WORDS: &[&str] = &[
+    "解散",
+    "撤销",
+    "关停",
+    "注销",
+    "停更",
+    "停用",
+    "停运",
+    "停止运营",
+    "停止更新",
+    "关闭",
+    "删除",
+    "dissolved",
+];
+/// Status words accepted for an item merged into another.
+pub const MERGED_WORDS: &[&str] = &["合并", "整合", "并入", "迁移", "merged"];
+
+/// A status cell: empty means active; 已 before a word ("已解散") changes nothing.
+pub fn parse_status(s: &str) -> Option<Status> {
+    let folded = fold_width(trim_spaces(s)).to_lowercase();
+    let word = folded.strip_prefix('已').unwrap_or(&folded);
+    if word.is_empty() || ACTIVE_WORDS.contains(&word) {
+        Some(Status::Active)
+    } else if DISSOLVED_WORDS.contains(&word) {
+        Some(Status::Dissolved)
+    } else if MERGED_WORDS.contains(&word) {
+        Some(Status::Merged)
+    } else {
+        None
+    }
+}
+
+/// How long a group is meant to live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Term {
+    Standing,
+    Stage,
+}
+
+impl Term {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Term::Standing => "standing",
+            Term::Stage => "stage",
+        }
+    }
+}
+
+/// Words accepted in the 期限 column.
+pub const STANDING_WORDS: &[&str] = &["长期", "常设", "永久", "standing"];
+pub const STAGE_WORDS: &[&str] = &["阶段性", "临时", "短期", "阶段", "stage"];
+
+pub fn parse_term(s: &str) -> Option<Term> {
+    let folded = fold_width(trim_spaces(s)).to_lowercase();
+    if STANDING_WORDS.contains(&folded.as_str()) {
+        Some(Term::Standing)
+    } else if STAGE_WORDS.contains(&folded.as_str()) {
+        Some(Term::Stage)
+    } else {
+        None
+    }
+}
+
+/// Free text such as a platform: trimmed, full-width Latin folded, otherwise as written.
+pub fn clean_text(s: &str) -> String {
+    fold_width(trim_spaces(s)).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, day)
+    }
+
+    #[test]
+    fn every_date_form_reads_as_the_same_day() {
+        for form in [
+            "2019-06-11",
+            "2019/6/11",
+            "2019.6.11",
+            "2019年6月11日",
+            "20190611",
+            "43627",
+            "２０１９－０６－１１",
+            " 2019-06-11 21:14 ",
+            "2019-06-11T08:00:00",
+        ] {
+            assert_eq!(parse_date(form), d(2019, 6, 11), "{form}");
+        }
+    }
+
+    #[test]
+    fn excel_serials_follow_excels_calendar() {
+        assert_eq!(date_from_serial(1.0), d(1900, 1, 1));
+        assert_eq!(date_from_serial(59.0), d(1900, 2, 28));
+        assert_eq!(date_from_serial(61.0), d(1900, 3, 1));
+        assert_eq!(date_from_serial(43646.75), d(2019, 6, 30));
+        assert_eq!(date_from_serial(0.0), None);
+        assert_eq!(date_from_serial(f64::NAN), None);
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        for bad in [
+            "2019-02-30",
+            "2019-13-01",
+            "六月",
+            "2019-06",
+            "",
+            "99999999",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn counts_accept_full_width_and_separators_and_refuse_the_rest() {
+        assert_eq!(parse_count("12,345"), Some(12345));
+        assert_eq!(parse_count("３２１"), Some(321));
+        assert_eq!(parse_count("１，２３４"), Some(1234));
+        assert_eq!(parse_count("12.0"), Some(12));
+        assert_eq!(parse_count(" 40人 "), Some(40));
+        assert_eq!(parse_count("12.5"), None);
+        assert_eq!(parse_count("-3"), None);
+        assert_eq!(parse_count("abc"), None);
+    }
+
+    #[test]
+    fn booleans_and_status_words() {
+        assert_eq!(parse_bool("是"), Some(true));
+        assert_eq!(parse_bool("Ｙ"), Some(true));
+        assert_eq!(parse_bool("false"), Some(false));
+        assert_eq!(parse_bool("0"), Some(false));
+        assert_eq!(parse_bool("也许"), None);
+        assert_eq!(parse_status(""), Some(Status::Active));
+        assert_eq!(parse_status("保留"), Some(Status::Active));
+        assert_eq!(parse_status("已解散"), Some(Status::Dissolved));
+        assert_eq!(parse_status("停更"), Some(Status::Dissolved));
+        assert_eq!(parse_status("并入"), Some(Status::Merged));
+        assert_eq!(parse_status("迁移"), Some(Status::Merged));
+        assert_eq!(parse_status("待定"), None);
+        assert_eq!(parse_term("阶段性"), Some(Term::Stage));
+        assert_eq!(parse_term("长期"), Some(Term::Standing));
+    }
+
+    #[test]
+    fn platforms_fold_full_width_latin_only() {
+        assert_eq!(clean_text("　ＱＱ "), "QQ");
+        assert_eq!(clean_text("企业微信"), "企业微信");
+    }
+}

@@ -1,0 +1,139 @@
+//! The report model: every figure of a campaign's report, computed once by `analyse` and
+//! consumed by every renderer. `metrics.json` is its serialization, so field order and
+//! names are part of the contract.
+
+use serde::{Deserialize, Serialize};
+
+/// Bumped when a field changes meaning or is removed; adding fields keeps it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    pub schema_version: u32,
+    pub campaign: CampaignInfo,
+    /// Null when the campaign has no groups table in any snapshot.
+    pub groups: Option<KindFigures>,
+    /// Null when the campaign has no accounts table in any snapshot.
+    pub accounts: Option<KindFigures>,
+    /// Null unless both the baseline and the current snapshot have members.
+    pub burden: Option<Burden>,
+    /// Active items per snapshot up to the current one, oldest first.
+    pub trend: Vec<TrendPoint>,
+    pub quality: Quality,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct CampaignInfo {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub authority: String,
+    /// YYYY-MM-DD.
+    pub baseline: String,
+    /// YYYY-MM-DD.
+    pub current: String,
+    /// Every snapshot date up to the current one.
+    pub snapshots: Vec<String>,
+}
+
+/// The counts of one kind (or one slice of it) between baseline and current.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Figures {
+    pub before: u64,
+    pub after: u64,
+    pub retained: u64,
+    pub trimmed: u64,
+    pub merged: u64,
+    pub dissolved: u64,
+    pub expired: u64,
+    pub new: u64,
+    pub closed: u64,
+    /// (before − after) / before; null when before = 0.
+    pub reduction_ratio: Option<f64>,
+    /// closed / before; null when before = 0.
+    pub closure_rate: Option<f64>,
+    pub members_removed: u64,
+}
+
+impl Figures {
+    /// Fills the derived figures (closed, ratios) from the counts.
+    pub fn derive(mut self) -> Figures {
+        self.closed = self.dissolved + self.merged + self.expired;
+        self.reduction_ratio = ratio(self.before as f64 - self.after as f64, self.before);
+        self.closure_rate = ratio(self.closed as f64, self.before);
+        self
+    }
+}
+
+fn ratio(numerator: f64, denominator: u64) -> Option<f64> {
+    (denominator > 0).then(|| numerator / denominator as f64)
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct KindFigures {
+    #[serde(flatten)]
+    pub totals: Figures,
+    pub by_unit: Vec<DimensionRow>,
+    pub by_township: Vec<DimensionRow>,
+    pub by_level: Vec<DimensionRow>,
+    pub by_platform: Vec<DimensionRow>,
+}
+
+/// One row of a breakdown; `key` is null for items without a value (city-level units have no township).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct DimensionRow {
+    pub key: Option<String>,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Burden {
+    /// Every member id found in the baseline's or the current snapshot's members.
+    pub cadres: u64,
+    pub before: BurdenStats,
+    pub after: BurdenStats,
+}
+
+/// Distribution of active groups per cadre at one snapshot.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct BurdenStats {
+    pub mean: f64,
+    pub median: f64,
+    /// Linear interpolation between ranks, as numpy's and polars' default.
+    pub p90: f64,
+    pub max: u64,
+    /// Cadres in ten or more active groups.
+    pub ge10: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TrendPoint {
+    pub date: String,
+    /// Active groups, null without a groups table in that snapshot.
+    pub groups: Option<u64>,
+    /// Active accounts, null without an accounts table in that snapshot.
+    pub accounts: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Quality {
+    /// Every table read, in snapshot order.
+    pub tables: Vec<TableInfo>,
+    /// Member rows naming a group absent from that snapshot's groups table.
+    pub members_of_unknown_groups: u64,
+    /// Member rows repeating a (group, member) pair already listed.
+    pub duplicate_memberships: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TableInfo {
+    /// The snapshot date, or null for the campaign's unit directory.
+    pub snapshot: Option<String>,
+    pub kind: String,
+    /// The file, relative to the campaign folder.
+    pub file: String,
+    pub rows: u64,
+    /// Canonical columns the file has.
+    pub columns: Vec<String>,
+}

@@ -1,0 +1,103 @@
+//! Building small campaign folders on disk for tests, and running the real binary.
+#![allow(dead_code)] // each test file uses a different part of this module
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// A campaign folder in a temporary directory.
+pub struct Fixture {
+    pub root: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let fixture = Fixture {
+            root: tempfile::tempdir().expect("temp dir"),
+        };
+        fixture.file(
+            "campaign.toml",
+            "name = \"测试活动\"\nregion = \"测试市\"\nauthority = \"测试市纪委监委\"\n",
+        );
+        fixture
+    }
+
+    pub fn dir(&self) -> PathBuf {
+        self.root.path().join("campaign")
+    }
+
+    /// Writes a file relative to the campaign folder.
+    pub fn file(&self, relative: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.dir().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+
+    /// Writes a snapshot table as UTF-8 CSV.
+    pub fn table(&self, date: &str, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        self.file(&format!("snapshots/{date}/{name}"), content)
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.root.path().join("out")
+    }
+
+    pub fn report(&self) -> jianfu::report::Report {
+        let inventory = jianfu::load::load_campaign(&self.dir(), jianfu::load::Scope::Latest)
+            .unwrap_or_else(|problems| {
+                panic!(
+                    "load failed: {:#?}",
+                    problems
+                        .iter()
+                        .map(|p| p.message(jianfu::lang::Lang::En))
+                        .collect::<Vec<_>>()
+                )
+            });
+        jianfu::analyse::analyse(&inventory).expect("analyse")
+    }
+
+    /// Problems of loading, as English messages.
+    pub fn problems(&self) -> Vec<String> {
+        match jianfu::load::load_campaign(&self.dir(), jianfu::load::Scope::Latest) {
+            Ok(_) => vec![],
+            Err(problems) => problems
+                .iter()
+                .map(|p| p.message(jianfu::lang::Lang::En))
+                .collect(),
+        }
+    }
+}
+
+/// Runs the real binary with `args` in `cwd`.
+pub fn jianfu(cwd: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_jianfu"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run jianfu")
+}
+
+/// Every file under `dir`, relative, sorted.
+pub fn files_under(dir: &Path) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                out.push(
+                    path.strip_prefix(base)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out.sort();
+    out
+}
