@@ -93,6 +93,16 @@ pub struct Burden {
     pub cadres: u64,
     pub before: BurdenStats,
     pub after: BurdenStats,
+    /// How many cadres sit in exactly `groups` active groups, for every count from 0 to the
+    /// largest at either snapshot: the histogram of the burden.
+    pub distribution: Vec<BurdenBin>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct BurdenBin {
+    pub groups: u64,
+    pub before: u64,
+    pub after: u64,
 }
 
 /// Distribution of active groups per cadre at one snapshot.

@@ -193,6 +193,12 @@ fn members_tables_decide_trimming_over_the_count_column() {
         burden.after.p90
     );
     assert_eq!(burden.after.max, 1);
+    let bins: Vec<(u64, u64, u64)> = burden
+        .distribution
+        .iter()
+        .map(|b| (b.groups, b.before, b.after))
+        .collect();
+    assert_eq!(bins, [(0, 2, 3), (1, 1, 1), (2, 0, 0), (3, 1, 0)]);
     assert_eq!(report.quality.duplicate_memberships, 1);
     assert_eq!(report.quality.members_of_unknown_groups, 1);
 }

@@ -1,7 +1,7 @@
 //! Cadre burden: how many active groups each cadre sits in, before and after.
 
 use super::items::memberships;
-use crate::report::{Burden, BurdenStats};
+use crate::report::{Burden, BurdenBin, BurdenStats};
 use polars::prelude::*;
 
 /// Active groups per member at one snapshot.
@@ -50,6 +50,41 @@ fn stats(frame: &DataFrame, name: &str) -> PolarsResult<BurdenStats> {
     })
 }
 
+/// Cadres per number of groups, at both snapshots, with every count up to `max` present.
+fn distribution(per_cadre: &DataFrame, max: u64) -> PolarsResult<Vec<BurdenBin>> {
+    let mut bins: Vec<BurdenBin> = (0..=max)
+        .map(|groups| BurdenBin {
+            groups,
+            before: 0,
+            after: 0,
+        })
+        .collect();
+    for (name, pick) in [
+        (
+            "before",
+            (|b: &mut BurdenBin| &mut b.before) as fn(&mut BurdenBin) -> &mut u64,
+        ),
+        ("after", |b: &mut BurdenBin| &mut b.after),
+    ] {
+        let counts = per_cadre
+            .clone()
+            .lazy()
+            .group_by([col(name)])
+            .agg([len().cast(DataType::UInt64).alias("cadres")])
+            .collect()?;
+        let groups = counts.column(name)?.i64()?;
+        let cadres = counts.column("cadres")?.u64()?;
+        for (g, c) in groups.iter().zip(cadres.iter()) {
+            if let (Some(g), Some(c)) = (g, c)
+                && let Some(bin) = bins.get_mut(g as usize)
+            {
+                *pick(bin) = c;
+            }
+        }
+    }
+    Ok(bins)
+}
+
 /// The cadres are every member id in either snapshot's members table; a cadre absent from
 /// one snapshot sits in 0 groups there.
 pub fn burden(
@@ -88,9 +123,12 @@ pub fn burden(
     if per_cadre.height() == 0 {
         return Ok(None);
     }
+    let before = stats(&per_cadre, "before")?;
+    let after = stats(&per_cadre, "after")?;
     Ok(Some(Burden {
         cadres: per_cadre.height() as u64,
-        before: stats(&per_cadre, "before")?,
-        after: stats(&per_cadre, "after")?,
+        distribution: distribution(&per_cadre, before.max.max(after.max))?,
+        before,
+        after,
     }))
 }
