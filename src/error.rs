@@ -9,6 +9,8 @@ pub enum Error {
     Input(Vec<Problem>),
     /// An output could not be written.
     Write { path: String, detail: String },
+    /// Publishing to the share was refused or failed.
+    Publish(crate::publish::PublishError),
     /// A computation failed; this is a bug in jianfu, not in the inputs.
     Internal(String),
 }
@@ -29,6 +31,7 @@ impl Error {
                 Lang::Zh => format!("{path}：无法写入：{detail}"),
                 Lang::En => format!("{path}: cannot write: {detail}"),
             }],
+            Error::Publish(e) => vec![e.message(lang)],
             Error::Internal(detail) => vec![match lang {
                 Lang::Zh => format!("内部错误（请报告此问题）：{detail}"),
                 Lang::En => format!("internal error (please report it): {detail}"),

@@ -13,6 +13,7 @@ pub mod lang;
 pub mod load;
 pub mod percent;
 pub mod problem;
+pub mod publish;
 pub mod render;
 pub mod report;
 pub mod safe_name;

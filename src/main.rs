@@ -34,6 +34,21 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         at: Option<chrono::NaiveDate>,
     },
+    /// Put a built report on the intranet share, atomically, and refresh the share's index page.
+    Publish {
+        /// A built report folder, e.g. output/lichuan/2019-09-30.
+        report: PathBuf,
+        /// The share folder; the report goes to SHARE/<campaign id>/<date>/.
+        #[arg(long)]
+        to: PathBuf,
+        /// Replace a report already published for the same campaign and date
+        /// (the old version stays in place until the new one is complete).
+        #[arg(long)]
+        replace: bool,
+        /// Seconds to wait for another publisher to finish.
+        #[arg(long, default_value_t = 60)]
+        wait: u64,
+    },
     /// (Re)write the three sample campaigns of the seed article (利川, 诸暨, 平顶山高新区).
     Samples {
         /// Folder to write them into.
@@ -85,6 +100,34 @@ fn main() -> ExitCode {
                 }
             }
             ok
+        }
+        Command::Publish {
+            report,
+            to,
+            replace,
+            wait,
+        } => {
+            let options = jianfu::publish::PublishOptions {
+                share: to,
+                replace,
+                wait: std::time::Duration::from_secs(wait),
+            };
+            match jianfu::publish::publish(&report, &options) {
+                Ok(target) => {
+                    println!(
+                        "{}",
+                        match lang {
+                            Lang::Zh => format!("已发布 {}", target.display()),
+                            Lang::En => format!("published {}", target.display()),
+                        }
+                    );
+                    true
+                }
+                Err(e) => {
+                    eprintln!("{}", e.message(lang));
+                    false
+                }
+            }
         }
         Command::Samples { dir } => match jianfu::samples::write_all(&dir) {
             Ok(()) => {
