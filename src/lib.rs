@@ -9,6 +9,7 @@ pub mod analyse;
 pub mod build;
 pub mod campaign;
 pub mod error;
+pub mod init;
 pub mod lang;
 pub mod load;
 pub mod percent;

@@ -34,6 +34,14 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         at: Option<chrono::NaiveDate>,
     },
+    /// Start a new campaign: campaign.toml and empty inventory workbooks to fill in.
+    Init {
+        /// The new campaign folder.
+        dir: PathBuf,
+        /// Date of the first snapshot (YYYY-MM-DD). Default: today.
+        #[arg(long, value_parser = parse_date)]
+        date: Option<chrono::NaiveDate>,
+    },
     /// Put a built report on the intranet share, atomically, and refresh the share's index page.
     Publish {
         /// A built report folder, e.g. output/lichuan/2019-09-30.
@@ -68,6 +76,16 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
         .map_err(|_| format!("expected a date YYYY-MM-DD, got {s:?}"))
 }
 
+/// Today's date (UTC): only `init` uses the clock, to name the first snapshot folder.
+fn today() -> chrono::NaiveDate {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|epoch| epoch.checked_add_days(chrono::Days::new(days)))
+        .unwrap_or_default()
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang;
@@ -100,6 +118,21 @@ fn main() -> ExitCode {
                 }
             }
             ok
+        }
+        Command::Init { dir, date } => {
+            let date = date.unwrap_or_else(today);
+            match jianfu::init::init(&dir, date) {
+                Ok(files) => {
+                    for file in files {
+                        println!("{}", file.display());
+                    }
+                    true
+                }
+                Err(e) => {
+                    report_error(lang, &dir, &e);
+                    false
+                }
+            }
         }
         Command::Publish {
             report,
