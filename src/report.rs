@@ -124,6 +124,21 @@ pub struct TrendPoint {
     pub groups: Option<u64>,
     /// Active accounts, null without an accounts table in that snapshot.
     pub accounts: Option<u64>,
+    /// Groups opened and closed since the previous snapshot; null for the first snapshot
+    /// or when either snapshot lacks the table.
+    pub groups_change: Option<Change>,
+    pub accounts_change: Option<Change>,
+}
+
+/// What happened between two consecutive snapshots.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Change {
+    /// The previous snapshot's date.
+    pub since: String,
+    /// Active now, not active at the previous snapshot: the rebound after a clean-up.
+    pub new: u64,
+    /// Active at the previous snapshot, not active now.
+    pub closed: u64,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]

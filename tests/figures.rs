@@ -334,7 +334,8 @@ fn trend_counts_active_items_in_every_snapshot() {
     let f = Fixture::new();
     f.table("2019-01-01", "groups.csv", "编号\nG1\nG2\nG3\n");
     f.table("2019-03-31", "groups.csv", "编号,状态\nG1,\nG2,\nG3,解散\n");
-    f.table("2019-06-30", "groups.csv", "编号,状态\nG1,\nG2,合并\n");
+    // The rebound: G4 opens after the clean-up.
+    f.table("2019-06-30", "groups.csv", "编号,状态\nG1,\nG2,合并\nG4,\n");
     let report = f.report();
     let trend: Vec<(&str, Option<u64>)> = report
         .trend
@@ -346,8 +347,21 @@ fn trend_counts_active_items_in_every_snapshot() {
         [
             ("2019-01-01", Some(3)),
             ("2019-03-31", Some(2)),
-            ("2019-06-30", Some(1))
+            ("2019-06-30", Some(2))
         ]
     );
     assert!(report.trend.iter().all(|p| p.accounts.is_none()));
+    let changes: Vec<Option<(&str, u64, u64)>> = report
+        .trend
+        .iter()
+        .map(|p| {
+            p.groups_change
+                .as_ref()
+                .map(|c| (c.since.as_str(), c.new, c.closed))
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [None, Some(("2019-01-01", 0, 1)), Some(("2019-03-31", 1, 1))]
+    );
 }

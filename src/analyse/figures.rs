@@ -78,11 +78,15 @@ fn figures_at(frame: &DataFrame, row: usize) -> PolarsResult<Figures> {
     .derive())
 }
 
+/// The totals of one kind from its item rows.
+pub fn totals(items: LazyFrame) -> PolarsResult<Figures> {
+    figures_at(&items.select(counts()).collect()?, 0)
+}
+
 /// Totals and breakdowns of one kind from its item rows.
 pub fn kind_figures(items: LazyFrame) -> PolarsResult<KindFigures> {
     let items = items.collect()?;
-    let totals_frame = items.clone().lazy().select(counts()).collect()?;
-    let totals = figures_at(&totals_frame, 0)?;
+    let totals = totals(items.clone().lazy())?;
     let by = |dimension: &str| breakdown(&items, dimension);
     Ok(KindFigures {
         totals,

@@ -7,7 +7,7 @@ pub mod items;
 use crate::load::schema::TableKind;
 use crate::load::{Inventory, Snapshot, Table};
 use crate::report::{
-    CampaignInfo, KindFigures, Quality, Report, SCHEMA_VERSION, TableInfo, TrendPoint,
+    CampaignInfo, Change, KindFigures, Quality, Report, SCHEMA_VERSION, TableInfo, TrendPoint,
 };
 use polars::prelude::*;
 
@@ -49,7 +49,8 @@ pub fn analyse(inventory: &Inventory) -> PolarsResult<Report> {
         trend: inventory
             .snapshots
             .iter()
-            .map(trend_point)
+            .enumerate()
+            .map(|(i, s)| trend_point(i.checked_sub(1).map(|p| &inventory.snapshots[p]), s))
             .collect::<PolarsResult<_>>()?,
         quality: quality(inventory)?,
     })
@@ -124,11 +125,38 @@ fn active_count(table: Option<&Table>) -> PolarsResult<Option<u64>> {
         .transpose()
 }
 
-fn trend_point(snapshot: &Snapshot) -> PolarsResult<TrendPoint> {
+fn trend_point(previous: Option<&Snapshot>, snapshot: &Snapshot) -> PolarsResult<TrendPoint> {
+    let change = |kind: TableKind| -> PolarsResult<Option<Change>> {
+        let (Some(previous), Some(now)) = (previous, snapshot.table(kind)) else {
+            return Ok(None);
+        };
+        let Some(before) = previous.table(kind) else {
+            return Ok(None);
+        };
+        let rows = items::items(
+            items::Side {
+                items: &before.frame,
+                members: None,
+            },
+            items::Side {
+                items: &now.frame,
+                members: None,
+            },
+            days_since_epoch(snapshot.date),
+        );
+        let totals = figures::totals(rows)?;
+        Ok(Some(Change {
+            since: previous.date.to_string(),
+            new: totals.new,
+            closed: totals.closed,
+        }))
+    };
     Ok(TrendPoint {
         date: snapshot.date.to_string(),
         groups: active_count(snapshot.groups.as_ref())?,
         accounts: active_count(snapshot.accounts.as_ref())?,
+        groups_change: change(TableKind::Groups)?,
+        accounts_change: change(TableKind::Accounts)?,
     })
 }
 

@@ -182,6 +182,7 @@ pub fn view(report: &Report, options: &ViewOptions) -> View {
     for (figures, words) in [(&report.groups, GROUPS), (&report.accounts, ACCOUNTS)] {
         let Some(kind) = figures else { continue };
         overview.push(kind_sentence(kind, &words, options));
+        overview.extend(change_sentence(report, kind, &words, options));
         headlines.extend(kind_headlines(kind, &words, options));
         problems.extend(lagging_units(kind, &words, options));
         let annex = tables.len();
@@ -257,6 +258,43 @@ fn kind_sentence(kind: &KindFigures, words: &KindWords, o: &ViewOptions) -> Stri
         s += &format!("清理以来新建{noun}{}个。", t.new);
     }
     s
+}
+
+/// The change since the previous snapshot, in 个百分点 of the baseline count.
+fn change_sentence(
+    report: &Report,
+    kind: &KindFigures,
+    words: &KindWords,
+    o: &ViewOptions,
+) -> Option<String> {
+    let [.., previous, now] = report.trend.as_slice() else {
+        return None;
+    };
+    let (active, change) = match words.id {
+        "groups" => ((previous.groups?, now.groups?), now.groups_change.as_ref()?),
+        _ => (
+            (previous.accounts?, now.accounts?),
+            now.accounts_change.as_ref()?,
+        ),
+    };
+    let before = kind.totals.before;
+    // Both ratios share the baseline denominator, so their difference is exact.
+    let points = active.0 as i64 - active.1 as i64;
+    let (verb, magnitude) = if points >= 0 {
+        ("提高", points)
+    } else {
+        ("下降", -points)
+    };
+    let pp = percent(magnitude, before, o.decimals, o.rounding)?;
+    Some(format!(
+        "与上期（{}）相比，在用{}由{}个变为{}个，其间停止运营{}个、新建{}个，精简占比{verb}{pp}个百分点。",
+        chinese_date(parse(&change.since)),
+        words.noun,
+        active.0,
+        active.1,
+        change.closed,
+        change.new
+    ))
 }
 
 fn kind_headlines(kind: &KindFigures, words: &KindWords, o: &ViewOptions) -> Vec<Headline> {
@@ -421,6 +459,41 @@ mod tests {
         assert_eq!(quarter_name(d(1, 1)), "2019年第一季度");
         assert_eq!(quarter_name(d(12, 31)), "2019年第四季度");
         assert_eq!(chinese_date(d(6, 11)), "2019年6月11日");
+    }
+
+    #[test]
+    fn the_change_since_the_previous_quarter_is_in_percentage_points() {
+        let report: Report = serde_json::from_value(serde_json::json!({
+            "schema_version": 1,
+            "campaign": {"id": "x", "name": "测试", "region": "", "authority": "",
+                "baseline": "2019-04-30", "current": "2019-09-30",
+                "snapshots": ["2019-04-30", "2019-06-30", "2019-09-30"]},
+            "groups": {"before": 2000, "after": 450, "retained": 440, "trimmed": 0,
+                "merged": 600, "dissolved": 950, "expired": 10, "new": 10, "closed": 1560,
+                "reduction_ratio": 0.775, "closure_rate": 0.78, "members_removed": 0,
+                "by_unit": [], "by_township": [], "by_level": [], "by_platform": []},
+            "accounts": null, "burden": null,
+            "trend": [
+                {"date": "2019-04-30", "groups": 2000, "accounts": null, "groups_change": null, "accounts_change": null},
+                {"date": "2019-06-30", "groups": 1100, "accounts": null, "groups_change": {"since": "2019-04-30", "new": 0, "closed": 900}, "accounts_change": null},
+                {"date": "2019-09-30", "groups": 450, "accounts": null, "groups_change": {"since": "2019-06-30", "new": 10, "closed": 660}, "accounts_change": null}
+            ],
+            "quality": {"tables": [], "members_of_unknown_groups": 0, "duplicate_memberships": 0}
+        }))
+        .unwrap();
+        let v = view(&report, &ViewOptions::default());
+        assert_eq!(v.title, "关于2019年第三季度测试情况的通报");
+        assert!(
+            v.overview[0]
+                .starts_with("各级各部门工作群从2000个精简到450个，精简占比达77.5%（1550/2000）。"),
+            "{}",
+            v.overview[0]
+        );
+        // (1100 − 450) / 2000 = 32.5 percentage points.
+        assert_eq!(
+            v.overview[1],
+            "与上期（2019年6月30日）相比，在用工作群由1100个变为450个，其间停止运营660个、新建10个，精简占比提高32.5个百分点。"
+        );
     }
 
     #[test]
