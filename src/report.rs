@@ -19,6 +19,9 @@ pub struct Report {
     pub burden: Option<Burden>,
     /// Active items per snapshot up to the current one, oldest first.
     pub trend: Vec<TrendPoint>,
+    /// Rule breaches at the current snapshot, for the rectification lists.
+    #[serde(default)]
+    pub rules: Rules,
     pub quality: Quality,
 }
 
@@ -139,6 +142,51 @@ pub struct Change {
     pub new: u64,
     /// Active at the previous snapshot, not active now.
     pub closed: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Rules {
+    /// When breaches must be fixed (YYYY-MM-DD).
+    pub due: String,
+    /// Breaches per rule id, every rule listed (0 when none).
+    pub counts: std::collections::BTreeMap<String, u64>,
+    /// Every breach, by unit (none last), rule and id.
+    pub breaches: Vec<Breach>,
+    /// Merge candidates: active groups whose members nearly coincide.
+    pub overlaps: Vec<Overlap>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Breach {
+    /// max_groups_per_unit, missing_admin, unfiled_new, stage_overdue, zombie_group,
+    /// stale_account, small_account or overlap.
+    pub rule: String,
+    /// groups or accounts.
+    pub kind: String,
+    pub unit: Option<String>,
+    /// The item concerned; null for a breach of the whole unit.
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// What is wrong, in a sentence.
+    pub detail: String,
+    /// YYYY-MM-DD.
+    pub due: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Overlap {
+    /// The unit of the group suggested for merging.
+    pub unit: Option<String>,
+    pub id: String,
+    pub name: Option<String>,
+    /// The suggested receiving group: the larger of the two.
+    pub into_id: String,
+    pub into_name: Option<String>,
+    pub shared: u64,
+    /// Jaccard similarity of the two member sets.
+    pub jaccard: f64,
+    /// Jaccard similarity of the names' character pairs: a second signal.
+    pub name_similarity: f64,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]

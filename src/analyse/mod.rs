@@ -52,6 +52,7 @@ pub fn analyse(inventory: &Inventory) -> PolarsResult<Report> {
             .enumerate()
             .map(|(i, s)| trend_point(i.checked_sub(1).map(|p| &inventory.snapshots[p]), s))
             .collect::<PolarsResult<_>>()?,
+        rules: crate::rules::evaluate(inventory, &inventory.config.rules)?,
         quality: quality(inventory)?,
     })
 }

@@ -163,6 +163,8 @@ fn read_cell(ty: ValueType, cell: &Cell, values: &mut Values) -> Result<(), Prob
                 },
                 ValueType::Id if text.is_empty() => return Err(ProblemKind::EmptyRequired),
                 _ if text.is_empty() => None,
+                // Free text may hold a phone or ID-card number; it never leaves load unmasked.
+                ValueType::Text => Some(crate::privacy::mask_numbers(&text)),
                 _ => Some(text),
             };
             v.push(value);

@@ -204,9 +204,19 @@ pub fn parse_term(s: &str) -> Option<Term> {
     }
 }
 
-/// Free text such as a platform: trimmed, full-width Latin folded, otherwise as written.
+/// Free text such as a platform: trimmed, full-width Latin letters and digits folded
+/// (ＱＱ → QQ), otherwise as written — Chinese punctuation such as （）stays.
 pub fn clean_text(s: &str) -> String {
-    fold_width(trim_spaces(s)).trim().to_string()
+    trim_spaces(s)
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() && ('\u{FF10}'..='\u{FF5A}').contains(&c) {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -292,5 +302,6 @@ mod tests {
     fn platforms_fold_full_width_latin_only() {
         assert_eq!(clean_text("　ＱＱ "), "QQ");
         assert_eq!(clean_text("企业微信"), "企业微信");
+        assert_eq!(clean_text("联络群（一）：Ｖ２"), "联络群（一）：V2");
     }
 }
