@@ -33,6 +33,9 @@ enum Command {
         /// The current snapshot (YYYY-MM-DD). Default: the latest.
         #[arg(long, value_parser = parse_date)]
         at: Option<chrono::NaiveDate>,
+        /// A folder whose report.html replaces the default HTML template.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
     },
     /// (Re)write the three sample campaigns of the seed article (利川, 诸暨, 平顶山高新区).
     Samples {
@@ -57,7 +60,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang;
     let ok = match cli.command {
-        Command::Build { campaigns, out, at } => {
+        Command::Build {
+            campaigns,
+            out,
+            at,
+            templates,
+        } => {
             let campaigns = if campaigns.is_empty() {
                 campaigns_under(std::path::Path::new("data"))
             } else {
@@ -73,7 +81,11 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::FAILURE;
             }
-            let options = BuildOptions { out, at };
+            let options = BuildOptions {
+                out,
+                at,
+                templates,
+            };
             let mut ok = true;
             for campaign in &campaigns {
                 match build(campaign, &options) {
