@@ -81,11 +81,7 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::FAILURE;
             }
-            let options = BuildOptions {
-                out,
-                at,
-                templates,
-            };
+            let options = BuildOptions { out, at, templates };
             let mut ok = true;
             for campaign in &campaigns {
                 match build(campaign, &options) {

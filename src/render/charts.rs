@@ -343,7 +343,10 @@ fn draw_legend<DB: DrawingBackend>(
 ) {
     let mut x = MARGIN;
     for s in series {
-        let _ = root.draw(&Rectangle::new([(x, y + 2), (x + 14, y + 14)], s.colour.filled()));
+        let _ = root.draw(&Rectangle::new(
+            [(x, y + 2), (x + 14, y + 14)],
+            s.colour.filled(),
+        ));
         let _ = root.draw(&Text::new(
             s.name,
             (x + 20, y + 8),
@@ -357,6 +360,16 @@ fn draw_legend<DB: DrawingBackend>(
 /// full text to every shortened label.
 fn finish(drawn: Drawn, id: &str, title: &str, alt: &str) -> Chart {
     let mut svg = drawn.svg;
+    // plotters divides the size it is given by 1.24: print the CSS size exactly.
+    for px in [FONT_PX, SMALL_PX] {
+        svg = svg.replace(
+            &format!(
+                "font-size=\"{}\"",
+                px * PLOTTERS_FONT_SCALE / PLOTTERS_FONT_SCALE
+            ),
+            &format!("font-size=\"{px}\""),
+        );
+    }
     if let Some(end) = svg.find('>') {
         let head = &svg[..end];
         let head = head.replacen(
@@ -544,7 +557,11 @@ fn reduction_by_unit(kind: &Kind, o: &ViewOptions) -> Option<Chart> {
     let worst = units[units.len() - 1];
     let alt = format!(
         "{}{}个单位的{}精简占比{}：最高的是{}（{}，{}个减至{}个），最低的是{}（{}，{}个减至{}个）。",
-        if many { "精简占比最高和最低的各10个单位，共" } else { "共" },
+        if many {
+            "精简占比最高和最低的各10个单位，共"
+        } else {
+            "共"
+        },
         units.len(),
         kind.noun,
         if many { "中" } else { "" },
@@ -752,7 +769,7 @@ fn trend(report: &Report) -> Option<Chart> {
         let series: Vec<Series> = present
             .iter()
             .map(|(name, colour, _)| Series {
-                name: *name,
+                name,
                 colour: *colour,
             })
             .collect();
@@ -866,8 +883,14 @@ mod tests {
         let chart = finish(hbar(&series, &rows, false), "x", "<b>", "a & b");
         assert!(!chart.svg.contains("<script"), "{}", chart.svg);
         assert!(!chart.svg.contains("<b>"));
-        assert!(chart.svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;&amp;"));
+        assert!(
+            chart
+                .svg
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;&amp;")
+        );
         assert!(chart.svg.contains("<title>&lt;script&gt;"));
         assert!(chart.svg.contains("aria-label=\"a &amp; b\""));
+        assert!(chart.svg.contains("font-size=\"13\""));
+        assert!(!chart.svg.contains("00000"), "{}", chart.svg);
     }
 }

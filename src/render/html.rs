@@ -51,7 +51,9 @@ fn cell<'a>(c: &'a super::view::CellView) -> Cell<'a> {
         CellValue::Text => (c.text.clone(), false),
         CellValue::Count { n } => (n.to_string(), true),
         // A missing ratio sorts below every other.
-        CellValue::Ratio { rounded } => (rounded.map_or("-1e9".to_string(), |r| r.to_string()), true),
+        CellValue::Ratio { rounded } => {
+            (rounded.map_or("-1e9".to_string(), |r| r.to_string()), true)
+        }
     };
     Cell {
         text: &c.text,
