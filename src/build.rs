@@ -5,7 +5,8 @@ use crate::analyse::analyse;
 use crate::error::Error;
 use crate::load::{Inventory, Scope, load_campaign};
 use crate::render::manifest::{FileEntry, Manifest, Tool};
-use crate::render::{self, Output};
+use crate::render::view::{self, ViewOptions};
+use crate::render::{self, Output, charts, html};
 use crate::report::Report;
 use crate::staging::Staging;
 use chrono::NaiveDate;
@@ -18,6 +19,8 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// The current snapshot; default: the latest.
     pub at: Option<NaiveDate>,
+    /// A folder whose `report.html` replaces the default HTML template.
+    pub templates: Option<PathBuf>,
 }
 
 /// A finished build.
@@ -31,7 +34,20 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
     let scope = options.at.map_or(Scope::Latest, Scope::UpTo);
     let inventory = load_campaign(campaign, scope).map_err(Error::Input)?;
     let report = analyse(&inventory)?;
-    let outputs = vec![render::metrics_json(&report)];
+    let view = view::view(&report, &ViewOptions::default());
+    let charts = charts::charts(&report, &view);
+    let mut outputs = vec![render::metrics_json(&report)];
+    outputs.push(html::render_html(
+        &view,
+        &charts,
+        options.templates.as_deref(),
+    )?);
+    for chart in &charts {
+        outputs.push(Output {
+            path: format!("charts/{}.svg", chart.id),
+            bytes: chart.svg.clone().into_bytes(),
+        });
+    }
     let target = options
         .out
         .join(&report.campaign.id)

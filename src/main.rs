@@ -33,6 +33,9 @@ enum Command {
         /// The current snapshot (YYYY-MM-DD). Default: the latest.
         #[arg(long, value_parser = parse_date)]
         at: Option<chrono::NaiveDate>,
+        /// A folder whose report.html replaces the default HTML template.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
     },
     /// Start a new campaign: campaign.toml and empty inventory workbooks to fill in.
     Init {
@@ -90,7 +93,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang;
     let ok = match cli.command {
-        Command::Build { campaigns, out, at } => {
+        Command::Build {
+            campaigns,
+            out,
+            at,
+            templates,
+        } => {
             let campaigns = if campaigns.is_empty() {
                 campaigns_under(std::path::Path::new("data"))
             } else {
@@ -106,7 +114,7 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::FAILURE;
             }
-            let options = BuildOptions { out, at };
+            let options = BuildOptions { out, at, templates };
             let mut ok = true;
             for campaign in &campaigns {
                 match build(campaign, &options) {

@@ -1,6 +1,8 @@
 //! The render stage: the report model in, files out. Each output has its own module;
 //! none of them sees a DataFrame.
 
+pub mod charts;
+pub mod html;
 pub mod manifest;
 pub mod view;
 
