@@ -28,6 +28,10 @@ pub struct CampaignConfig {
     /// Default: a sheet named like the table, else the first sheet.
     #[serde(default)]
     pub sheets: BTreeMap<String, String>,
+    /// Extra folders of font files for the PDF, relative to the campaign folder,
+    /// e.g. `font_dirs = ["fonts"]`. Searched besides the system fonts and `--font-dir`.
+    #[serde(default)]
+    pub font_dirs: Vec<PathBuf>,
 }
 
 /// A campaign folder as found on disk, before any table is read.

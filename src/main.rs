@@ -33,6 +33,19 @@ enum Command {
         /// The current snapshot (YYYY-MM-DD). Default: the latest.
         #[arg(long, value_parser = parse_date)]
         at: Option<chrono::NaiveDate>,
+        /// A folder of templates replacing the built-in ones (report.typ for the PDF).
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// An extra folder of font files for the PDF (repeatable); searched before the
+        /// system fonts.
+        #[arg(long = "font-dir", value_name = "DIR")]
+        font_dirs: Vec<PathBuf>,
+        /// Use only the fonts of --font-dir and campaign.toml, not the system's.
+        #[arg(long)]
+        no_system_fonts: bool,
+        /// Write report.pdf as PDF/A-2b, for archiving.
+        #[arg(long)]
+        pdf_a: bool,
     },
     /// (Re)write the three sample campaigns of the seed article (利川, 诸暨, 平顶山高新区).
     Samples {
@@ -57,7 +70,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang;
     let ok = match cli.command {
-        Command::Build { campaigns, out, at } => {
+        Command::Build {
+            campaigns,
+            out,
+            at,
+            templates,
+            font_dirs,
+            no_system_fonts,
+            pdf_a,
+        } => {
             let campaigns = if campaigns.is_empty() {
                 campaigns_under(std::path::Path::new("data"))
             } else {
@@ -73,11 +94,29 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::FAILURE;
             }
-            let options = BuildOptions { out, at };
+            let options = BuildOptions {
+                out,
+                at,
+                templates,
+                font_dirs,
+                no_system_fonts,
+                pdf_a,
+            };
             let mut ok = true;
             for campaign in &campaigns {
                 match build(campaign, &options) {
-                    Ok(built) => println!("{}", summary(lang, &built)),
+                    Ok(built) => {
+                        println!("{}", summary(lang, &built));
+                        for e in &built.failed {
+                            ok = false;
+                            for line in e.lines(lang) {
+                                match lang {
+                                    Lang::Zh => eprintln!("{}：{line}", campaign.display()),
+                                    Lang::En => eprintln!("{}: {line}", campaign.display()),
+                                }
+                            }
+                        }
+                    }
                     Err(e) => {
                         ok = false;
                         report_error(lang, campaign, &e);

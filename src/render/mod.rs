@@ -1,8 +1,11 @@
 //! The render stage: the report model in, files out. Each output has its own module;
 //! none of them sees a DataFrame.
 
+pub mod fonts;
 pub mod manifest;
+pub mod pdf;
 pub mod view;
+pub mod xlsx;
 
 use crate::report::Report;
 
