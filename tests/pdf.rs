@@ -73,7 +73,10 @@ fn the_pdf_says_the_campaign_and_its_headline_figures_in_chinese() {
         "2019年9月30日",
         "合计",
     ] {
-        assert!(flat.contains(wanted), "{wanted} not in the PDF's text:\n{text}");
+        assert!(
+            flat.contains(wanted),
+            "{wanted} not in the PDF's text:\n{text}"
+        );
     }
     // Page numbers as official documents print them.
     assert!(flat.contains("—1—"), "no page number — 1 —:\n{text}");
@@ -82,7 +85,11 @@ fn the_pdf_says_the_campaign_and_its_headline_figures_in_chinese() {
 #[test]
 fn every_font_is_embedded_and_a_simplified_chinese_one_is_used() {
     let fonts = poppler("pdffonts", &[pdf_in(lichuan()).to_str().unwrap()]);
-    let rows: Vec<&str> = fonts.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
+    let rows: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     assert!(!rows.is_empty(), "no fonts listed:\n{fonts}");
     for row in &rows {
         // Columns: name, type (may hold spaces), encoding, emb, sub, uni, object ID (two
@@ -101,11 +108,15 @@ fn every_font_is_embedded_and_a_simplified_chinese_one_is_used() {
         .map(|r| r.split_whitespace().next().unwrap_or("").to_uppercase())
         .collect();
     assert!(
-        names.iter().any(|n| n.contains("CJKSC") || n.contains("SC-")),
+        names
+            .iter()
+            .any(|n| n.contains("CJKSC") || n.contains("SC-")),
         "no Simplified Chinese (SC) font:\n{fonts}"
     );
     assert!(
-        !names.iter().any(|n| n.contains("CJKJP") || n.contains("JP-")),
+        !names
+            .iter()
+            .any(|n| n.contains("CJKJP") || n.contains("JP-")),
         "a Japanese face is used:\n{fonts}"
     );
 }
@@ -132,7 +143,11 @@ fn the_first_page_is_not_blank() {
     let png = std::fs::read(dir.path().join("page.png")).unwrap();
     assert_eq!(&png[1..4], b"PNG");
     // A blank A4 page at 50 dpi compresses to well under 2 KB; a page of text does not.
-    assert!(png.len() > 8_000, "first page looks blank ({} bytes)", png.len());
+    assert!(
+        png.len() > 8_000,
+        "first page looks blank ({} bytes)",
+        png.len()
+    );
 }
 
 #[test]
@@ -149,8 +164,13 @@ fn pdf_a_is_written_on_request() {
     let out = build_lichuan(&["--pdf-a"]);
     let bytes = std::fs::read(pdf_in(out.path())).unwrap();
     let text = String::from_utf8_lossy(&bytes);
-    assert!(text.contains("pdfaid:part"), "no PDF/A identification");
-    assert!(text.contains("2"), "PDF/A part");
+    assert!(
+        text.contains("<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>"),
+        "no PDF/A-2b identification in the XMP metadata"
+    );
+    // The default build is not PDF/A.
+    let plain = String::from_utf8_lossy(&std::fs::read(pdf_in(lichuan())).unwrap()).into_owned();
+    assert!(!plain.contains("pdfaid:part"));
 }
 
 /// A small campaign whose unit names are markup in typst and HTML.
@@ -176,7 +196,12 @@ fn unit_names_that_look_like_markup_are_printed_literally() {
     let f = hostile_fixture();
     let run = jianfu(
         f.root.path(),
-        &["build", f.dir().to_str().unwrap(), "--out", f.out().to_str().unwrap()],
+        &[
+            "build",
+            f.dir().to_str().unwrap(),
+            "--out",
+            f.out().to_str().unwrap(),
+        ],
     );
     assert!(
         run.status.success(),
@@ -184,7 +209,10 @@ fn unit_names_that_look_like_markup_are_printed_literally() {
         String::from_utf8_lossy(&run.stderr)
     );
     let pdf = f.out().join("campaign/2019-09-30/report.pdf");
-    let flat: String = text_of(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+    let flat: String = text_of(&pdf)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     for name in [
         "#settext(red)",
         "<script>alert(1)</script>",
@@ -227,7 +255,10 @@ fn without_a_chinese_font_the_pdf_fails_clearly_and_the_rest_is_written() {
         assert!(!dir.join("report.pdf").exists());
         // Every other output is there (index.html too, once the HTML renderer is in).
         for file in ["metrics.json", "manifest.json", "tables.xlsx"] {
-            assert!(dir.join(file).is_file(), "{file} missing after the PDF failed");
+            assert!(
+                dir.join(file).is_file(),
+                "{file} missing after the PDF failed"
+            );
         }
     }
 }
@@ -255,5 +286,59 @@ fn a_template_in_the_templates_folder_replaces_the_built_in_one() {
     .unwrap();
     let out = build_lichuan(&["--templates", templates.path().to_str().unwrap()]);
     let text = text_of(&pdf_in(out.path()));
-    assert!(text.contains("自定义模板：利川市微信工作群清理整治"), "{text}");
+    assert!(
+        text.contains("自定义模板：利川市微信工作群清理整治"),
+        "{text}"
+    );
+}
+
+/// A chart as render::charts will hand it over: a standalone SVG with Chinese text.
+fn chart() -> jianfu::render::Chart {
+    jianfu::render::Chart {
+        id: "groups_trend".into(),
+        title: "各快照在用工作群数量".into(),
+        alt: "在用工作群由2000个降至450个".into(),
+        svg: r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200" viewBox="0 0 400 200">
+  <rect x="40" y="20" width="120" height="150" fill="#c0392b"/>
+  <rect x="240" y="136" width="120" height="34" fill="#2980b9"/>
+  <text x="100" y="190" font-size="14" text-anchor="middle">清理前</text>
+  <text x="300" y="190" font-size="14" text-anchor="middle">清理后</text>
+</svg>"##
+            .into(),
+    }
+}
+
+#[test]
+fn charts_are_laid_out_with_their_titles_and_their_text() {
+    let inventory =
+        jianfu::load::load_campaign(&repo().join("data/lichuan"), jianfu::load::Scope::Latest)
+            .unwrap_or_else(|_| panic!("the lichuan sample loads"));
+    let report = jianfu::analyse::analyse(&inventory).unwrap();
+    let view = jianfu::render::view::view(&report, &Default::default());
+    let output = jianfu::render::pdf::render_pdf(
+        &view,
+        &[chart()],
+        &jianfu::render::pdf::PdfOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{:?}", e.lines(jianfu::lang::Lang::En)));
+    assert_eq!(output.path, "report.pdf");
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("report.pdf");
+    std::fs::write(&pdf, &output.bytes).unwrap();
+    // JIANFU_KEEP_PDF=path keeps this PDF for looking at it.
+    if let Some(keep) = std::env::var_os("JIANFU_KEEP_PDF") {
+        std::fs::write(keep, &output.bytes).unwrap();
+    }
+    let flat: String = text_of(&pdf)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for wanted in ["各快照在用工作群数量", "清理前", "清理后"] {
+        assert!(flat.contains(wanted), "{wanted} not in the PDF:\n{flat}");
+    }
+    // The signature is never split from its date.
+    assert!(flat.contains("利川市纪委监委2019年9月30日"), "{flat}");
+    // The chart's own text (no font-family in the SVG) is not set in a Japanese face.
+    let fonts = poppler("pdffonts", &[pdf.to_str().unwrap()]).to_uppercase();
+    assert!(!fonts.contains("CJKJP"), "{fonts}");
 }

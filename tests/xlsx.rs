@@ -53,7 +53,13 @@ fn totals_row(range: &calamine::Range<Data>) -> Vec<Data> {
 }
 
 fn header(range: &calamine::Range<Data>) -> Vec<String> {
-    range.rows().next().unwrap().iter().map(|d| d.to_string()).collect()
+    range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|d| d.to_string())
+        .collect()
 }
 
 #[test]
@@ -152,7 +158,10 @@ fn a_unit_named_like_a_formula_stays_text_and_an_absent_ratio_is_a_dash() {
         .unwrap();
     let units: Vec<&Data> = range.rows().skip(1).map(|r| &r[1]).collect();
     assert!(units.contains(&&Data::String("=1+1".into())), "{units:?}");
-    assert!(units.contains(&&Data::String("@SUM(A1)".into())), "{units:?}");
+    assert!(
+        units.contains(&&Data::String("@SUM(A1)".into())),
+        "{units:?}"
+    );
     // 新单位 had no group before: its ratios do not exist and print as —.
     let head = header(&range);
     let ratio = head.iter().position(|h| h == "精简占比").unwrap();

@@ -73,7 +73,13 @@ const SANS_SC: &[&str] = &[
     "WenQuanYi Micro Hei",
     "WenQuanYi Zen Hei",
 ];
-const FANGSONG: &[&str] = &["FangSong", "FangSong_GB2312", "STFangsong", "仿宋", "仿宋_GB2312"];
+const FANGSONG: &[&str] = &[
+    "FangSong",
+    "FangSong_GB2312",
+    "STFangsong",
+    "仿宋",
+    "仿宋_GB2312",
+];
 const HEITI: &[&str] = &["SimHei", "STHeiti", "黑体"];
 const KAITI: &[&str] = &["KaiTi", "KaiTi_GB2312", "STKaiti", "楷体", "楷体_GB2312"];
 

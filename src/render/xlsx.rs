@@ -16,8 +16,7 @@ use crate::render::Output;
 use crate::render::view::{CellValue, CellView, ColumnView, TableView, View};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
-    XlsxError,
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 use std::collections::{BTreeMap, HashSet};
 
@@ -29,14 +28,15 @@ pub const SUMMARY_SHEET: &str = "总体情况";
 
 /// Writes `tables.xlsx`.
 pub fn render_xlsx(view: &View) -> Result<Output, Error> {
-    write(view).map(|bytes| Output {
-        path: FILE.into(),
-        bytes,
-    })
-    .map_err(|e| Error::Render {
-        output: FILE.into(),
-        detail: e.to_string(),
-    })
+    write(view)
+        .map(|bytes| Output {
+            path: FILE.into(),
+            bytes,
+        })
+        .map_err(|e| Error::Render {
+            output: FILE.into(),
+            detail: e.to_string(),
+        })
 }
 
 /// Styles shared by every sheet.
@@ -95,7 +95,8 @@ fn write(view: &View) -> Result<Vec<u8>, XlsxError> {
         .set_author(view.authority.as_str())
         .set_company(view.authority.as_str());
     if let Some(date) = report_date(view) {
-        let created = ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)?;
+        let created =
+            ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)?;
         properties = properties.set_creation_datetime(&created);
     }
     workbook.set_properties(&properties);
@@ -201,7 +202,11 @@ fn kind_noun(kind: &str) -> &str {
 
 /// One annex table: header row frozen and filtered, the body, then the 合计 row below the
 /// filter's range so that sorting never moves it.
-fn write_table(sheet: &mut Worksheet, table: &TableView, styles: &mut Styles) -> Result<(), XlsxError> {
+fn write_table(
+    sheet: &mut Worksheet,
+    table: &TableView,
+    styles: &mut Styles,
+) -> Result<(), XlsxError> {
     let mut widths = Widths::default();
     for (col, c) in table.columns.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, c.label.as_str(), &styles.header)?;
@@ -241,7 +246,11 @@ fn write_cell(
 ) -> Result<(), XlsxError> {
     match &cell.value {
         CellValue::Count { n } => {
-            let format = if total { &styles.total_count } else { &styles.count };
+            let format = if total {
+                &styles.total_count
+            } else {
+                &styles.count
+            };
             sheet.write_number_with_format(row, col, *n as f64, format)?;
         }
         CellValue::Ratio { rounded: Some(r) } => {
@@ -249,7 +258,11 @@ fn write_cell(
             sheet.write_number_with_format(row, col, *r, format)?;
         }
         CellValue::Ratio { rounded: None } | CellValue::Text => {
-            let format = if total { &styles.total_text } else { &styles.text };
+            let format = if total {
+                &styles.total_text
+            } else {
+                &styles.text
+            };
             sheet.write_string_with_format(row, col, cell.text.as_str(), format)?;
         }
     }
@@ -258,9 +271,9 @@ fn write_cell(
 
 /// Digits after the decimal point in a printed percentage: `77.5%` → 1.
 fn decimals(printed: &str) -> usize {
-    printed
-        .split_once('.')
-        .map_or(0, |(_, rest)| rest.chars().take_while(char::is_ascii_digit).count())
+    printed.split_once('.').map_or(0, |(_, rest)| {
+        rest.chars().take_while(char::is_ascii_digit).count()
+    })
 }
 
 /// A valid, unique sheet name from a title: at most 31 characters, none of `[]:*?/\`, not
@@ -274,7 +287,11 @@ pub fn sheet_name(title: &str, taken: &mut HashSet<String>) -> String {
     let base = if cleaned.is_empty() { "表" } else { cleaned };
     let mut n = 1;
     loop {
-        let suffix = if n == 1 { String::new() } else { format!("({n})") };
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!("({n})")
+        };
         let keep = 31 - suffix.chars().count();
         let name: String = base.chars().take(keep).collect::<String>() + &suffix;
         // Excel compares sheet names case-insensitively.
@@ -340,7 +357,10 @@ mod tests {
     #[test]
     fn sheet_names_are_valid_and_unique() {
         let mut taken = HashSet::from(["总体情况".to_string()]);
-        assert_eq!(sheet_name("附件1 按单位统计", &mut taken), "附件1 按单位统计");
+        assert_eq!(
+            sheet_name("附件1 按单位统计", &mut taken),
+            "附件1 按单位统计"
+        );
         assert_eq!(sheet_name("a/b:c*d?[e]\\", &mut taken), "a_b_c_d__e__");
         let long = "很".repeat(40);
         let first = sheet_name(&long, &mut taken);
