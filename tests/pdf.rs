@@ -342,3 +342,35 @@ fn charts_are_laid_out_with_their_titles_and_their_text() {
     let fonts = poppler("pdffonts", &[pdf.to_str().unwrap()]).to_uppercase();
     assert!(!fonts.contains("CJKJP"), "{fonts}");
 }
+
+#[test]
+fn campaign_toml_font_dirs_are_relative_to_the_campaign() {
+    let f = hostile_fixture();
+    f.file(
+        "campaign.toml",
+        "name = \"测试活动\"\nauthority = \"测试市纪委监委\"\nfont_dirs = [\"fonts\"]\n",
+    );
+    let noto = Path::new("/usr/share/fonts/opentype/noto");
+    assert!(
+        noto.is_dir(),
+        "{} missing: install fonts-noto-cjk",
+        noto.display()
+    );
+    std::os::unix::fs::symlink(noto, f.dir().join("fonts")).unwrap();
+    let run = jianfu(
+        f.root.path(),
+        &[
+            "build",
+            f.dir().to_str().unwrap(),
+            "--out",
+            f.out().to_str().unwrap(),
+            "--no-system-fonts",
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(f.out().join("campaign/2019-09-30/report.pdf").is_file());
+}
