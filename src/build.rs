@@ -6,27 +6,36 @@ use crate::error::Error;
 use crate::load::{Inventory, Scope, load_campaign};
 use crate::render::manifest::{FileEntry, Manifest, Tool};
 use crate::render::view::{self, ViewOptions};
-use crate::render::{self, Output, charts, html};
+use crate::render::{self, Output, charts, html, pdf, xlsx};
 use crate::report::Report;
 use crate::staging::Staging;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
 /// What a build is asked to do.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct BuildOptions {
     /// Reports go to `<out>/<campaign id>/<current snapshot>/`.
     pub out: PathBuf,
     /// The current snapshot; default: the latest.
     pub at: Option<NaiveDate>,
-    /// A folder whose `report.html` replaces the default HTML template.
+    /// A folder of templates replacing the built-in ones (`report.html`, `report.typ`).
     pub templates: Option<PathBuf>,
+    /// Extra font folders for the PDF (`--font-dir`), besides campaign.toml's `font_dirs`.
+    pub font_dirs: Vec<PathBuf>,
+    /// Do not use the system's fonts for the PDF (`--no-system-fonts`).
+    pub no_system_fonts: bool,
+    /// Write the PDF as PDF/A-2b (`--pdf-a`).
+    pub pdf_a: bool,
 }
 
 /// A finished build.
 pub struct Built {
     pub dir: PathBuf,
     pub report: Report,
+    /// Outputs that could not be made (report.pdf without a Chinese font); every other
+    /// output was written. The command fails when this is not empty.
+    pub failed: Vec<Error>,
 }
 
 /// Builds one campaign's report. On error nothing is left in the output folder.
@@ -36,17 +45,20 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
     let report = analyse(&inventory)?;
     let view = view::view(&report, &ViewOptions::default());
     let charts = charts::charts(&report, &view);
-    let mut outputs = vec![render::metrics_json(&report)];
-    outputs.push(html::render_html(
-        &view,
-        &charts,
-        options.templates.as_deref(),
-    )?);
-    for chart in &charts {
-        outputs.push(Output {
-            path: format!("charts/{}.svg", chart.id),
-            bytes: chart.svg.clone().into_bytes(),
-        });
+    let mut outputs = vec![
+        render::metrics_json(&report),
+        html::render_html(&view, &charts, options.templates.as_deref())?,
+        xlsx::render_xlsx(&view)?,
+    ];
+    outputs.extend(charts.iter().map(|chart| Output {
+        path: format!("charts/{}.svg", chart.id),
+        bytes: chart.svg.clone().into_bytes(),
+    }));
+    let mut failed = Vec::new();
+    match pdf::render_pdf(&view, &charts, &pdf_options(&inventory, options)) {
+        Ok(pdf) => outputs.push(pdf),
+        // Everything else is still written; the failure is reported after.
+        Err(e) => failed.push(e),
     }
     let target = options
         .out
@@ -59,7 +71,29 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
     let manifest = manifest(&inventory, &report, &outputs)?;
     staging.write("manifest.json", &manifest)?;
     let dir = staging.commit()?;
-    Ok(Built { dir, report })
+    Ok(Built {
+        dir,
+        report,
+        failed,
+    })
+}
+
+/// The PDF's settings: the command's, plus the campaign's font folders (relative to it).
+fn pdf_options(inventory: &Inventory, options: &BuildOptions) -> pdf::PdfOptions {
+    let mut font_dirs = options.font_dirs.clone();
+    font_dirs.extend(
+        inventory
+            .config
+            .font_dirs
+            .iter()
+            .map(|d| inventory.dir.join(d)),
+    );
+    pdf::PdfOptions {
+        font_dirs,
+        system_fonts: !options.no_system_fonts,
+        templates: options.templates.clone(),
+        pdf_a: options.pdf_a,
+    }
 }
 
 fn manifest(inventory: &Inventory, report: &Report, outputs: &[Output]) -> Result<Vec<u8>, Error> {

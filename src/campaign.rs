@@ -31,6 +31,10 @@ pub struct CampaignConfig {
     /// The rules checked at the current snapshot; each has a default.
     #[serde(default)]
     pub rules: crate::rules::RulesConfig,
+    /// Extra folders of font files for the PDF, relative to the campaign folder,
+    /// e.g. `font_dirs = ["fonts"]`. Searched besides the system fonts and `--font-dir`.
+    #[serde(default)]
+    pub font_dirs: Vec<PathBuf>,
 }
 
 /// A campaign folder as found on disk, before any table is read.

@@ -13,6 +13,15 @@ pub enum Error {
     Publish(crate::publish::PublishError),
     /// A computation failed; this is a bug in jianfu, not in the inputs.
     Internal(String),
+    /// No font with Chinese glyphs was found, so `output` (report.pdf) cannot be typeset.
+    /// `dirs` are the extra font folders that were searched.
+    NoChineseFont {
+        output: String,
+        dirs: Vec<String>,
+        system: bool,
+    },
+    /// An output could not be rendered (e.g. a custom template has an error).
+    Render { output: String, detail: String },
 }
 
 impl Error {
@@ -35,6 +44,32 @@ impl Error {
             Error::Internal(detail) => vec![match lang {
                 Lang::Zh => format!("内部错误（请报告此问题）：{detail}"),
                 Lang::En => format!("internal error (please report it): {detail}"),
+            }],
+            Error::NoChineseFont {
+                output,
+                dirs,
+                system,
+            } => {
+                let searched = match (lang, *system, dirs.is_empty()) {
+                    (Lang::Zh, true, true) => "系统字体".to_string(),
+                    (Lang::Zh, true, false) => format!("系统字体和 {}", dirs.join("、")),
+                    (Lang::Zh, false, _) => dirs.join("、"),
+                    (Lang::En, true, true) => "the system fonts".to_string(),
+                    (Lang::En, true, false) => format!("the system fonts and {}", dirs.join(", ")),
+                    (Lang::En, false, _) => dirs.join(", "),
+                };
+                vec![match lang {
+                    Lang::Zh => format!(
+                        "{output}：未生成：在{searched}中没有找到含中文字形的字体。请安装中文字体（如 `sudo apt-get install fonts-noto-cjk` 或 fonts-wqy-microhei），或用 --font-dir DIR 指定存放字体文件的文件夹（也可在 campaign.toml 中写 font_dirs = [\"fonts\"]）"
+                    ),
+                    Lang::En => format!(
+                        "{output}: not written: no font with Chinese glyphs found in {searched}. Install a Chinese font (e.g. `sudo apt-get install fonts-noto-cjk` or fonts-wqy-microhei), or pass --font-dir DIR with a folder of font files (or set font_dirs = [\"fonts\"] in campaign.toml)"
+                    ),
+                }]
+            }
+            Error::Render { output, detail } => vec![match lang {
+                Lang::Zh => format!("{output}：无法生成：{detail}"),
+                Lang::En => format!("{output}: cannot render: {detail}"),
             }],
         }
     }

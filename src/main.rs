@@ -33,9 +33,19 @@ enum Command {
         /// The current snapshot (YYYY-MM-DD). Default: the latest.
         #[arg(long, value_parser = parse_date)]
         at: Option<chrono::NaiveDate>,
-        /// A folder whose report.html replaces the default HTML template.
+        /// A folder of templates replacing the built-in ones (report.html, report.typ).
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+        /// An extra folder of font files for the PDF (repeatable); searched before the
+        /// system fonts.
+        #[arg(long = "font-dir", value_name = "DIR")]
+        font_dirs: Vec<PathBuf>,
+        /// Use only the fonts of --font-dir and campaign.toml, not the system's.
+        #[arg(long)]
+        no_system_fonts: bool,
+        /// Write report.pdf as PDF/A-2b, for archiving.
+        #[arg(long)]
+        pdf_a: bool,
     },
     /// Start a new campaign: campaign.toml and empty inventory workbooks to fill in.
     Init {
@@ -98,6 +108,9 @@ fn main() -> ExitCode {
             out,
             at,
             templates,
+            font_dirs,
+            no_system_fonts,
+            pdf_a,
         } => {
             let campaigns = if campaigns.is_empty() {
                 campaigns_under(std::path::Path::new("data"))
@@ -114,11 +127,29 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::FAILURE;
             }
-            let options = BuildOptions { out, at, templates };
+            let options = BuildOptions {
+                out,
+                at,
+                templates,
+                font_dirs,
+                no_system_fonts,
+                pdf_a,
+            };
             let mut ok = true;
             for campaign in &campaigns {
                 match build(campaign, &options) {
-                    Ok(built) => println!("{}", summary(lang, &built)),
+                    Ok(built) => {
+                        println!("{}", summary(lang, &built));
+                        for e in &built.failed {
+                            ok = false;
+                            for line in e.lines(lang) {
+                                match lang {
+                                    Lang::Zh => eprintln!("{}：{line}", campaign.display()),
+                                    Lang::En => eprintln!("{}: {line}", campaign.display()),
+                                }
+                            }
+                        }
+                    }
                     Err(e) => {
                         ok = false;
                         report_error(lang, campaign, &e);

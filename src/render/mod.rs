@@ -2,9 +2,12 @@
 //! none of them sees a DataFrame.
 
 pub mod charts;
+pub mod fonts;
 pub mod html;
 pub mod manifest;
+pub mod pdf;
 pub mod view;
+pub mod xlsx;
 
 use crate::report::Report;
 
