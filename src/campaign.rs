@@ -28,6 +28,9 @@ pub struct CampaignConfig {
     /// Default: a sheet named like the table, else the first sheet.
     #[serde(default)]
     pub sheets: BTreeMap<String, String>,
+    /// How cadres are shown; by default under keyed pseudonyms.
+    #[serde(default)]
+    pub privacy: crate::privacy::PrivacyConfig,
     /// The rules checked at the current snapshot; each has a default.
     #[serde(default)]
     pub rules: crate::rules::RulesConfig,

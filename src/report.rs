@@ -99,6 +99,25 @@ pub struct Burden {
     /// How many cadres sit in exactly `groups` active groups, for every count from 0 to the
     /// largest at either snapshot: the histogram of the burden.
     pub distribution: Vec<BurdenBin>,
+    /// The most burdened cadres at the baseline, under pseudonyms (names only if the
+    /// campaign opts in).
+    pub top: Vec<TopCadre>,
+    /// Messages per cadre per month in their active groups; null without 近30日消息数.
+    pub messages: Option<MessageLoad>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TopCadre {
+    /// A stable pseudonym such as 干部-3F9A2C.
+    pub cadre: String,
+    pub before: u64,
+    pub after: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct MessageLoad {
+    pub before: BurdenStats,
+    pub after: BurdenStats,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -365,3 +365,57 @@ fn trend_counts_active_items_in_every_snapshot() {
         [None, Some(("2019-01-01", 0, 1)), Some(("2019-03-31", 1, 1))]
     );
 }
+
+#[test]
+fn the_most_burdened_cadres_under_pseudonyms_and_their_message_load() {
+    let f = Fixture::new();
+    f.table(
+        "2019-01-01",
+        "groups.csv",
+        "编号,近30日消息数\nG1,100\nG2,40\nG3,5\n",
+    );
+    f.table(
+        "2019-06-30",
+        "groups.csv",
+        "编号,状态,近30日消息数\nG1,,60\nG2,解散,0\nG3,,5\n",
+    );
+    let members = "群编号,成员编号,姓名,手机号\nG1,a,甲某某,13800000001\nG2,a,甲某某,13800000001\nG3,a,甲某某,13800000001\nG1,b,乙某某,13800000002\nG3,c,丙某某,13800000003\n";
+    f.table("2019-01-01", "members.csv", members);
+    f.table("2019-06-30", "members.csv", members);
+    let burden = f.report().burden.unwrap();
+    let top: Vec<(u64, u64)> = burden.top.iter().map(|c| (c.before, c.after)).collect();
+    assert_eq!(top, [(3, 2), (1, 1), (1, 1)]);
+    assert!(
+        burden.top.iter().all(|c| c.cadre.starts_with("干部-")),
+        "{:?}",
+        burden.top
+    );
+    // Messages per cadre: a 145 → 65, b 100 → 60, c 5 → 5.
+    let messages = burden
+        .messages
+        .expect("messages_30d given at both snapshots");
+    assert_eq!((messages.before.max, messages.after.max), (145, 65));
+    assert_eq!(messages.before.median, 100.0);
+    let json = String::from_utf8(jianfu::render::metrics_json(&f.report()).bytes).unwrap();
+    assert!(
+        !json.contains("甲某某") && !json.contains("1380000000"),
+        "{json}"
+    );
+
+    // Opting in shows names; the pseudonym key changes every pseudonym.
+    f.file(
+        "campaign.toml",
+        "name = \"测试\"\n[privacy]\nshow_names = true\n",
+    );
+    assert_eq!(f.report().burden.unwrap().top[0].cadre, "甲某某");
+    f.file(
+        "campaign.toml",
+        "name = \"测试\"\n[privacy]\npseudonym_key = \"k1\"\n",
+    );
+    let one = f.report().burden.unwrap().top[0].cadre.clone();
+    f.file(
+        "campaign.toml",
+        "name = \"测试\"\n[privacy]\npseudonym_key = \"k2\"\n",
+    );
+    assert_ne!(f.report().burden.unwrap().top[0].cadre, one);
+}

@@ -68,13 +68,30 @@ fn the_summary_comes_first_then_one_sheet_per_annex_table() {
     let names = book.sheet_names();
     assert_eq!(names[0], "总体情况");
     assert_eq!(
-        &names[1..],
+        &names[1..7],
         [
             "附件1 按单位统计的工作群清理情况",
             "附件2 按乡镇街道统计的工作群清理情况",
             "附件3 按层级统计的工作群清理情况",
             "附件4 按平台统计的工作群清理情况",
+            "附件5 所在工作群最多的干部（化名）",
+            "附件6 整改清单",
         ]
+    );
+    // Then one rectification sheet per unit with something to fix, to hand out.
+    let metrics: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(lichuan().join("metrics.json")).unwrap()).unwrap();
+    let units: std::collections::BTreeSet<&str> = metrics["rules"]["breaches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len() - 7, units.len());
+    assert!(
+        names[7..].iter().all(|n| n.starts_with("整改清单：")),
+        "{:?}",
+        &names[7..]
     );
     for name in &names {
         assert!(name.chars().count() <= 31);

@@ -1,16 +1,22 @@
-//! Cadre burden: how many active groups each cadre sits in, before and after.
+//! Cadre burden: how many active groups each cadre sits in, and how many messages those
+//! groups carry, before and after. Cadres are named only by keyed pseudonyms.
 
 use super::items::memberships;
-use crate::report::{Burden, BurdenBin, BurdenStats};
+use crate::load::Table;
+use crate::privacy::Pseudonyms;
+use crate::report::{Burden, BurdenBin, BurdenStats, MessageLoad, TopCadre};
 use polars::prelude::*;
 
-/// Active groups per member at one snapshot.
-fn groups_per_member(groups: &DataFrame, members: &DataFrame, name: &str) -> LazyFrame {
+/// How many of the most burdened cadres the report lists.
+const TOP_CADRES: usize = 10;
+
+/// Active groups (and their monthly messages) per member at one snapshot.
+fn groups_per_member(groups: &DataFrame, members: &DataFrame, side: &str) -> LazyFrame {
     let active = groups
         .clone()
         .lazy()
         .filter(col("status").eq(lit("active")))
-        .select([col("id")]);
+        .select([col("id"), col("messages_30d")]);
     memberships(members)
         .join(
             active,
@@ -19,7 +25,24 @@ fn groups_per_member(groups: &DataFrame, members: &DataFrame, name: &str) -> Laz
             JoinArgs::new(JoinType::Inner),
         )
         .group_by([col("member_id")])
-        .agg([len().cast(DataType::Int64).alias(name)])
+        .agg([
+            len().cast(DataType::Int64).alias(side),
+            col("messages_30d")
+                .sum()
+                .cast(DataType::Int64)
+                .alias(format!("messages_{side}")),
+        ])
+}
+
+/// Where the burden is read from, and how cadres are shown.
+pub struct BurdenInputs<'a> {
+    pub groups_before: &'a Table,
+    pub members_before: &'a Table,
+    pub groups_after: &'a Table,
+    pub members_after: &'a Table,
+    pub pseudonyms: &'a Pseudonyms,
+    /// The campaign opted in to show cadres' names (姓名) instead of pseudonyms.
+    pub show_names: bool,
 }
 
 fn stats(frame: &DataFrame, name: &str) -> PolarsResult<BurdenStats> {
@@ -85,14 +108,80 @@ fn distribution(per_cadre: &DataFrame, max: u64) -> PolarsResult<Vec<BurdenBin>>
     Ok(bins)
 }
 
+/// The most burdened cadres at the baseline, by groups before, then after, then id.
+fn top_cadres(per_cadre: &DataFrame, inputs: &BurdenInputs) -> PolarsResult<Vec<TopCadre>> {
+    let top = per_cadre
+        .clone()
+        .lazy()
+        .sort(
+            ["before", "after", "member_id"],
+            SortMultipleOptions::default().with_order_descending_multi([true, true, false]),
+        )
+        .limit(TOP_CADRES as IdxSize)
+        .collect()?;
+    let ids = top.column("member_id")?.str()?;
+    let before = top.column("before")?.i64()?;
+    let after = top.column("after")?.i64()?;
+    let names = if inputs.show_names {
+        names_of(inputs)?
+    } else {
+        Default::default()
+    };
+    Ok((0..top.height())
+        .map(|i| {
+            let id = ids.get(i).unwrap_or_default();
+            TopCadre {
+                cadre: names
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| inputs.pseudonyms.of(id)),
+                before: before.get(i).unwrap_or(0) as u64,
+                after: after.get(i).unwrap_or(0) as u64,
+            }
+        })
+        .collect())
+}
+
+/// Member id → name (姓名), from either members table; only read when the campaign opts in.
+fn names_of(inputs: &BurdenInputs) -> PolarsResult<std::collections::HashMap<String, String>> {
+    let mut names = std::collections::HashMap::new();
+    for table in [inputs.members_after, inputs.members_before] {
+        let frame = &table.frame;
+        for (id, name) in frame
+            .column("member_id")?
+            .str()?
+            .iter()
+            .zip(frame.column("name")?.str()?.iter())
+        {
+            if let (Some(id), Some(name)) = (id, name) {
+                names
+                    .entry(id.to_string())
+                    .or_insert_with(|| name.to_string());
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// Messages per cadre per month, where both snapshots give 近30日消息数.
+fn message_load(per_cadre: &DataFrame, inputs: &BurdenInputs) -> PolarsResult<Option<MessageLoad>> {
+    if !(inputs.groups_before.has("messages_30d") && inputs.groups_after.has("messages_30d")) {
+        return Ok(None);
+    }
+    let side = |name: &str| -> PolarsResult<BurdenStats> { stats(per_cadre, name) };
+    Ok(Some(MessageLoad {
+        before: side("messages_before")?,
+        after: side("messages_after")?,
+    }))
+}
+
 /// The cadres are every member id in either snapshot's members table; a cadre absent from
 /// one snapshot sits in 0 groups there.
-pub fn burden(
-    groups_before: &DataFrame,
-    members_before: &DataFrame,
-    groups_after: &DataFrame,
-    members_after: &DataFrame,
-) -> PolarsResult<Option<Burden>> {
+pub fn burden(inputs: &BurdenInputs) -> PolarsResult<Option<Burden>> {
+    let groups_before = &inputs.groups_before.frame;
+    let groups_after = &inputs.groups_after.frame;
+    let members_before = &inputs.members_before.frame;
+    let members_after = &inputs.members_after.frame;
     let cadres = concat(
         [
             members_before.clone().lazy().select([col("member_id")]),
@@ -118,6 +207,8 @@ pub fn burden(
         .with_columns([
             col("before").fill_null(lit(0)),
             col("after").fill_null(lit(0)),
+            col("messages_before").fill_null(lit(0)),
+            col("messages_after").fill_null(lit(0)),
         ])
         .collect()?;
     if per_cadre.height() == 0 {
@@ -128,6 +219,8 @@ pub fn burden(
     Ok(Some(Burden {
         cadres: per_cadre.height() as u64,
         distribution: distribution(&per_cadre, before.max.max(after.max))?,
+        top: top_cadres(&per_cadre, inputs)?,
+        messages: message_load(&per_cadre, inputs)?,
         before,
         after,
     }))

@@ -17,15 +17,21 @@ pub fn analyse(inventory: &Inventory) -> PolarsResult<Report> {
     let current = inventory.current();
     let units = inventory.units.as_ref().map(|t| &t.frame);
     let kind = |kind| kind_figures(inventory, kind, units);
+    let pseudonyms = crate::privacy::Pseudonyms::new(&inventory.config.privacy.key(&inventory.id));
     let burden = match (
         &baseline.groups,
         &baseline.members,
         &current.groups,
         &current.members,
     ) {
-        (Some(gb), Some(mb), Some(gc), Some(mc)) => {
-            burden::burden(&gb.frame, &mb.frame, &gc.frame, &mc.frame)?
-        }
+        (Some(gb), Some(mb), Some(gc), Some(mc)) => burden::burden(&burden::BurdenInputs {
+            groups_before: gb,
+            members_before: mb,
+            groups_after: gc,
+            members_after: mc,
+            pseudonyms: &pseudonyms,
+            show_names: inventory.config.privacy.show_names,
+        })?,
         _ => None,
     };
     Ok(Report {

@@ -163,10 +163,9 @@ fn template(options: &PdfOptions) -> Result<String, Error> {
     Ok(TEMPLATE.to_string())
 }
 
-/// The view's date (2019年9月30日) as a date.
 fn document_date(view: &View) -> Result<NaiveDate, Error> {
-    NaiveDate::parse_from_str(&view.date, "%Y年%m月%d日")
-        .map_err(|e| Error::Internal(format!("view date {:?}: {e}", view.date)))
+    NaiveDate::parse_from_str(&view.current, "%Y-%m-%d")
+        .map_err(|e| Error::Internal(format!("view date {:?}: {e}", view.current)))
 }
 
 fn path(p: &str) -> FileId {

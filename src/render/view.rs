@@ -36,6 +36,8 @@ pub struct View {
     pub period: String,
     /// 2019年9月30日
     pub date: String,
+    /// The current snapshot, YYYY-MM-DD.
+    pub current: String,
     pub baseline_date: String,
     /// 一、总体情况: one paragraph per sentence group.
     pub overview: Vec<String>,
@@ -47,6 +49,17 @@ pub struct View {
     pub next_steps: Vec<String>,
     /// 附件 tables.
     pub tables: Vec<TableView>,
+    /// Each unit's rectification list (整改清单), units in order, for handing out one by one.
+    pub rectification: Vec<UnitRectification>,
+}
+
+/// What one unit must fix, by when.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitRectification {
+    pub unit: String,
+    pub due: String,
+    /// Rows of the 整改清单 table that concern this unit.
+    pub table: TableView,
 }
 
 /// One big number with its label and the counts behind it.
@@ -189,6 +202,16 @@ pub fn view(report: &Report, options: &ViewOptions) -> View {
         tables.extend(kind_tables(kind, &words, annex, options));
     }
     if let Some(burden) = &report.burden {
+        if let Some(load) = &burden.messages {
+            overview.push(format!(
+                "干部人均每月需阅读的工作群消息由{:.0}条降至{:.0}条，消息最多的干部由每月{}条降至{}条。",
+                load.before.mean, load.after.mean, load.before.max, load.after.max
+            ));
+        }
+        if !burden.top.is_empty() {
+            let annex = tables.len() + 1;
+            tables.push(top_cadres_table(burden, annex));
+        }
         overview.push(format!(
             "从干部个人负担看，{}名干部人均所在工作群由{:.1}个降至{:.1}个，所在工作群最多的干部由{}个降至{}个，身处10个及以上工作群的干部由{}人减少到{}人。",
             burden.cadres,
@@ -200,9 +223,18 @@ pub fn view(report: &Report, options: &ViewOptions) -> View {
             burden.after.ge10
         ));
     }
-    if problems.is_empty() {
-        problems.push("各单位均已完成清理任务，未发现精简进度明显滞后的单位。".to_string());
+    let rectification = rectification_lists(&report.rules, tables.len() + 1);
+    if let Some((table, _)) = &rectification {
+        problems.extend(rule_sentences(&report.rules, &table.title));
     }
+    if problems.is_empty() {
+        problems.push(
+            "各单位均已完成清理任务，未发现精简进度明显滞后的单位，未发现违反清理规定的问题。"
+                .to_string(),
+        );
+    }
+    let (rectification_table, per_unit) = rectification.unzip();
+    tables.extend(rectification_table);
     View {
         title: format!("关于{period}{}情况的通报", report.campaign.name),
         campaign_name: report.campaign.name.clone(),
@@ -210,12 +242,172 @@ pub fn view(report: &Report, options: &ViewOptions) -> View {
         authority: report.campaign.authority.clone(),
         period,
         date: chinese_date(current),
+        current: report.campaign.current.clone(),
         baseline_date: chinese_date(baseline),
         overview,
         headlines,
         problems,
         next_steps: NEXT_STEPS.iter().map(|s| s.to_string()).collect(),
         tables,
+        rectification: per_unit.unwrap_or_default(),
+    }
+}
+
+/// What each rule is called in a notice.
+pub fn rule_label(rule: &str) -> &'static str {
+    match rule {
+        "max_groups_per_unit" => "工作群数量超标",
+        "missing_admin" => "未指定群管理员",
+        "unfiled_new" => "新建群未报备",
+        "stage_overdue" => "阶段性群逾期未解散",
+        "zombie_group" => "僵尸群未清理",
+        "stale_account" => "账号长期未更新",
+        "small_account" => "账号关注度过低",
+        "overlap" => "工作群成员高度重合",
+        _ => "其他问题",
+    }
+}
+
+/// 二、主要问题 sentences on the rule breaches, pointing to the rectification annex.
+fn rule_sentences(rules: &crate::report::Rules, annex_title: &str) -> Vec<String> {
+    let units: std::collections::BTreeSet<Option<&str>> =
+        rules.breaches.iter().map(|b| b.unit.as_deref()).collect();
+    let parts: Vec<String> = crate::rules::RULE_IDS
+        .iter()
+        .filter_map(|rule| {
+            let n = rules.counts.get(*rule).copied().unwrap_or(0);
+            (n > 0).then(|| format!("{}{}处", rule_label(rule), n))
+        })
+        .collect();
+    let annex = annex_title.split_whitespace().next().unwrap_or(annex_title);
+    let mut sentences = vec![format!(
+        "对照清理整治有关规定，共发现问题{}处，涉及{}个单位：{}。具体问题及整改时限见{}（整改清单），请有关单位于{}前整改到位。",
+        rules.breaches.len(),
+        units.len(),
+        parts.join("，"),
+        annex,
+        chinese_date(parse(&rules.due))
+    )];
+    if !rules.overlaps.is_empty() {
+        sentences.push(format!(
+            "经成员比对，有{}对工作群成员高度重合，功能重复，建议合并。",
+            rules.overlaps.len()
+        ));
+    }
+    sentences
+}
+
+/// The 整改清单 annex, and the same rows split by unit.
+fn rectification_lists(
+    rules: &crate::report::Rules,
+    annex: usize,
+) -> Option<(TableView, Vec<UnitRectification>)> {
+    if rules.breaches.is_empty() {
+        return None;
+    }
+    let columns: Vec<ColumnView> = [
+        ("序号", true),
+        ("单位", false),
+        ("问题", false),
+        ("编号", false),
+        ("名称", false),
+        ("具体情况", false),
+        ("整改时限", false),
+    ]
+    .iter()
+    .map(|(label, numeric)| ColumnView {
+        label: (*label).into(),
+        numeric: *numeric,
+    })
+    .collect();
+    let unit_name =
+        |b: &crate::report::Breach| b.unit.clone().unwrap_or_else(|| "未填写单位".into());
+    let row = |n: usize, b: &crate::report::Breach| {
+        vec![
+            CellView::count(n as u64),
+            CellView::text(unit_name(b)),
+            CellView::text(rule_label(&b.rule)),
+            CellView::text(b.id.clone().unwrap_or_else(|| NONE.into())),
+            CellView::text(b.name.clone().unwrap_or_else(|| NONE.into())),
+            CellView::text(b.detail.clone()),
+            CellView::text(chinese_date(parse(&b.due))),
+        ]
+    };
+    let table = |id: String, title: String, rows: Vec<Vec<CellView>>| TableView {
+        id,
+        title,
+        columns: columns.clone(),
+        rows,
+        total: None,
+    };
+    let all = table(
+        "rectification".into(),
+        format!("附件{annex} 整改清单"),
+        rules
+            .breaches
+            .iter()
+            .enumerate()
+            .map(|(i, b)| row(i + 1, b))
+            .collect(),
+    );
+    let mut per_unit: Vec<UnitRectification> = Vec::new();
+    for b in &rules.breaches {
+        let unit = unit_name(b);
+        if per_unit.last().is_none_or(|u| u.unit != unit) {
+            per_unit.push(UnitRectification {
+                unit: unit.clone(),
+                due: chinese_date(parse(&b.due)),
+                table: table(
+                    format!("rectification_{}", per_unit.len() + 1),
+                    format!("整改清单：{unit}"),
+                    Vec::new(),
+                ),
+            });
+        }
+        let list = per_unit.last_mut().expect("just pushed");
+        let n = list.table.rows.len() + 1;
+        list.table.rows.push(row(n, b));
+    }
+    Some((all, per_unit))
+}
+
+/// The most burdened cadres, by pseudonym.
+fn top_cadres_table(burden: &crate::report::Burden, annex: usize) -> TableView {
+    TableView {
+        id: "burden_top".into(),
+        title: format!("附件{annex} 所在工作群最多的干部（化名）"),
+        columns: vec![
+            ColumnView {
+                label: "序号".into(),
+                numeric: true,
+            },
+            ColumnView {
+                label: "干部".into(),
+                numeric: false,
+            },
+            ColumnView {
+                label: "清理前所在群数".into(),
+                numeric: true,
+            },
+            ColumnView {
+                label: "清理后所在群数".into(),
+                numeric: true,
+            },
+        ],
+        rows: burden
+            .top
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                vec![
+                    CellView::count(i as u64 + 1),
+                    CellView::text(c.cadre.clone()),
+                    CellView::count(c.before),
+                    CellView::count(c.after),
+                ]
+            })
+            .collect(),
+        total: None,
     }
 }
 
@@ -355,7 +547,7 @@ fn lagging_units(kind: &KindFigures, words: &KindWords, o: &ViewOptions) -> Vec<
         String::new()
     };
     vec![format!(
-        "部分单位{}清理进度滞后，精简占比不足全市平均水平（{}）的一半：{}{}。",
+        "部分单位{}清理进度滞后，精简占比不足总体水平（{}）的一半：{}{}。",
         words.noun,
         o.pct(reduced(t), t.before),
         named.join("、"),

@@ -8,8 +8,8 @@
 //! and is never taken for a formula. The document's creation date is the report's date,
 //! so the same inputs give the same bytes.
 //!
-//! Later: per-unit rectification sheets (整改清单, one sheet per lagging unit) go after the
-//! annex tables, built from view data the same way.
+//! After the annex tables, each unit with something to fix gets its own 整改清单 sheet,
+//! so a unit can be handed just its own list.
 
 use crate::error::Error;
 use crate::render::Output;
@@ -112,13 +112,16 @@ fn write(view: &View) -> Result<Vec<u8>, XlsxError> {
         sheet.set_name(sheet_name(&table.title, &mut names))?;
         write_table(sheet, table, &mut styles)?;
     }
-    // Per-unit rectification sheets (整改清单) will be added here.
+    for list in &view.rectification {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name(&list.table.title, &mut names))?;
+        write_table(sheet, &list.table, &mut styles)?;
+    }
     workbook.save_to_buffer()
 }
 
-/// The view's date (2019年9月30日) as a date.
 fn report_date(view: &View) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(&view.date, "%Y年%m月%d日").ok()
+    NaiveDate::parse_from_str(&view.current, "%Y-%m-%d").ok()
 }
 
 /// 总体情况: the notice's particulars, the headline figures as printed, and each kind's
