@@ -8,6 +8,7 @@
 pub mod analyse;
 pub mod build;
 pub mod campaign;
+pub mod compare;
 pub mod error;
 pub mod init;
 pub mod lang;

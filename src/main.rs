@@ -21,6 +21,24 @@ struct Cli {
     command: Command,
 }
 
+/// How the documents are rendered.
+#[derive(clap::Args)]
+struct RenderArgs {
+    /// A folder of templates replacing the built-in ones (report.html, report.typ).
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// An extra folder of font files for the PDF (repeatable); searched before the
+    /// system fonts.
+    #[arg(long = "font-dir", value_name = "DIR")]
+    font_dirs: Vec<PathBuf>,
+    /// Use only the fonts of --font-dir and campaign.toml, not the system's.
+    #[arg(long)]
+    no_system_fonts: bool,
+    /// Write report.pdf as PDF/A-2b, for archiving.
+    #[arg(long)]
+    pdf_a: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build each campaign's report into OUT/<campaign id>/<current snapshot>/.
@@ -33,19 +51,19 @@ enum Command {
         /// The current snapshot (YYYY-MM-DD). Default: the latest.
         #[arg(long, value_parser = parse_date)]
         at: Option<chrono::NaiveDate>,
-        /// A folder of templates replacing the built-in ones (report.html, report.typ).
-        #[arg(long, value_name = "DIR")]
-        templates: Option<PathBuf>,
-        /// An extra folder of font files for the PDF (repeatable); searched before the
-        /// system fonts.
-        #[arg(long = "font-dir", value_name = "DIR")]
-        font_dirs: Vec<PathBuf>,
-        /// Use only the fonts of --font-dir and campaign.toml, not the system's.
+        #[command(flatten)]
+        render: RenderArgs,
+    },
+    /// One report comparing campaigns across cities, into OUT/.
+    Compare {
+        /// Campaign folders to compare.
+        #[arg(required = true, num_args = 1..)]
+        campaigns: Vec<PathBuf>,
+        /// The folder the comparison is written to.
         #[arg(long)]
-        no_system_fonts: bool,
-        /// Write report.pdf as PDF/A-2b, for archiving.
-        #[arg(long)]
-        pdf_a: bool,
+        out: PathBuf,
+        #[command(flatten)]
+        render: RenderArgs,
     },
     /// Start a new campaign: campaign.toml and empty inventory workbooks to fill in.
     Init {
@@ -107,10 +125,7 @@ fn main() -> ExitCode {
             campaigns,
             out,
             at,
-            templates,
-            font_dirs,
-            no_system_fonts,
-            pdf_a,
+            render,
         } => {
             let campaigns = if campaigns.is_empty() {
                 campaigns_under(std::path::Path::new("data"))
@@ -130,10 +145,10 @@ fn main() -> ExitCode {
             let options = BuildOptions {
                 out,
                 at,
-                templates,
-                font_dirs,
-                no_system_fonts,
-                pdf_a,
+                templates: render.templates,
+                font_dirs: render.font_dirs,
+                no_system_fonts: render.no_system_fonts,
+                pdf_a: render.pdf_a,
             };
             let mut ok = true;
             for campaign in &campaigns {
@@ -157,6 +172,48 @@ fn main() -> ExitCode {
                 }
             }
             ok
+        }
+        Command::Compare {
+            campaigns,
+            out,
+            render,
+        } => {
+            let options = jianfu::compare::CompareOptions {
+                out: out.clone(),
+                pdf: jianfu::render::pdf::PdfOptions {
+                    font_dirs: render.font_dirs,
+                    system_fonts: !render.no_system_fonts,
+                    templates: render.templates,
+                    pdf_a: render.pdf_a,
+                },
+            };
+            match jianfu::compare::run(&campaigns, &options) {
+                Ok((comparison, failed)) => {
+                    println!(
+                        "{}",
+                        match lang {
+                            Lang::Zh => format!(
+                                "已生成 {}（{} 个活动的对比）",
+                                out.display(),
+                                comparison.campaigns.len()
+                            ),
+                            Lang::En => format!(
+                                "built {} (comparing {} campaigns)",
+                                out.display(),
+                                comparison.campaigns.len()
+                            ),
+                        }
+                    );
+                    for e in &failed {
+                        report_error(lang, &out, e);
+                    }
+                    failed.is_empty()
+                }
+                Err(e) => {
+                    report_error(lang, &out, &e);
+                    false
+                }
+            }
         }
         Command::Init { dir, date } => {
             let date = date.unwrap_or_else(today);

@@ -25,7 +25,9 @@ fn personal_values(campaign: &Path) -> BTreeSet<String> {
         ] {
             let Some(table) = table else { continue };
             for column in columns {
-                let Ok(c) = table.frame.column(column) else { continue };
+                let Ok(c) = table.frame.column(column) else {
+                    continue;
+                };
                 values.extend(c.str().unwrap().iter().flatten().map(str::to_string));
             }
         }
@@ -75,19 +77,32 @@ fn no_name_phone_or_key_in_any_output() {
         .env("JIANFU_PSEUDONYM_KEY", KEY)
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let mut checked = 0;
     for campaign in ["lichuan", "zhuji", "pingdingshan-gxq"] {
         let personal = personal_values(&repo().join("data").join(campaign));
-        assert!(personal.len() > 20, "{campaign}: the sample should hold personal data");
+        assert!(
+            personal.len() > 20,
+            "{campaign}: the sample should hold personal data"
+        );
         let dir = out.path().join(campaign);
         let files = files_under(&dir);
         assert!(files.iter().any(|f| f.ends_with("report.pdf")));
         for file in files {
             let text = readable_text(&dir.join(&file));
-            assert!(!text.contains(KEY), "{campaign}/{file} holds the pseudonym key");
+            assert!(
+                !text.contains(KEY),
+                "{campaign}/{file} holds the pseudonym key"
+            );
             for value in &personal {
-                assert!(!text.contains(value.as_str()), "{campaign}/{file} shows {value:?}");
+                assert!(
+                    !text.contains(value.as_str()),
+                    "{campaign}/{file} shows {value:?}"
+                );
             }
             checked += 1;
         }

@@ -849,6 +849,118 @@ fn short_date(date: &str) -> String {
         .unwrap_or_else(|_| date.to_string())
 }
 
+/// The comparison's charts: each campaign's ratios side by side, and its counts before
+/// and after. A campaign without a kind shows "—" and no bar, never a zero.
+pub fn comparison_charts(cmp: &crate::compare::Comparison, o: &ViewOptions) -> Vec<Chart> {
+    let ranked: Vec<&crate::compare::CampaignSummary> = cmp
+        .ranking
+        .iter()
+        .filter_map(|id| cmp.campaigns.iter().find(|c| &c.id == id))
+        .collect();
+    let label = |c: &crate::compare::CampaignSummary| {
+        if c.region.is_empty() {
+            c.name.clone()
+        } else {
+            c.region.clone()
+        }
+    };
+    let value = |k: Option<&crate::compare::KindSummary>, closed: bool| match k {
+        Some(k) if k.before > 0 => {
+            let num = if closed {
+                k.closed as i64
+            } else {
+                k.before as i64 - k.after as i64
+            };
+            (num as f64 / k.before as f64, o.pct(num, k.before))
+        }
+        _ => (0.0, "—".to_string()),
+    };
+    let rows: Vec<Row> = ranked
+        .iter()
+        .map(|c| {
+            let (g, gt) = value(c.groups.as_ref(), false);
+            let (a, at) = value(c.accounts.as_ref(), true);
+            Row {
+                label: label(c),
+                values: vec![g, a],
+                texts: vec![gt, at],
+                colour: None,
+            }
+        })
+        .collect();
+    let series = [
+        Series {
+            name: "工作群精简占比",
+            colour: BLUE,
+        },
+        Series {
+            name: "政务新媒体停止运营占比",
+            colour: ORANGE,
+        },
+    ];
+    let alt = ranked
+        .iter()
+        .map(|c| {
+            format!(
+                "{}：工作群精简占比{}，政务新媒体停止运营占比{}",
+                label(c),
+                value(c.groups.as_ref(), false).1,
+                value(c.accounts.as_ref(), true).1
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("；");
+    let mut out = vec![finish(
+        hbar(&series, &rows, true),
+        "comparison_ratios",
+        "各地精简占比对比",
+        &(alt + "。"),
+    )];
+    for (id, noun, pick) in [
+        (
+            "comparison_groups",
+            "工作群",
+            (|c: &crate::compare::CampaignSummary| c.groups.clone())
+                as fn(&crate::compare::CampaignSummary) -> Option<crate::compare::KindSummary>,
+        ),
+        ("comparison_accounts", "政务新媒体", |c| {
+            c.accounts.clone()
+        }),
+    ] {
+        let with: Vec<(
+            &crate::compare::CampaignSummary,
+            crate::compare::KindSummary,
+        )> = ranked
+            .iter()
+            .filter_map(|c| pick(c).map(|k| (*c, k)))
+            .collect();
+        if with.is_empty() {
+            continue;
+        }
+        let rows: Vec<Row> = with
+            .iter()
+            .map(|(c, k)| Row {
+                label: label(c),
+                values: vec![k.before as f64, k.after as f64],
+                texts: vec![k.before.to_string(), k.after.to_string()],
+                colour: None,
+            })
+            .collect();
+        let alt = with
+            .iter()
+            .map(|(c, k)| format!("{}{}个减至{}个", label(c), k.before, k.after))
+            .collect::<Vec<_>>()
+            .join("；");
+        out.push(finish(
+            hbar(&before_after(), &rows, true),
+            id,
+            &format!("各地{noun}清理前后数量"),
+            &format!("各地{noun}清理前后数量：{alt}。"),
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
