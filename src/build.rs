@@ -36,6 +36,8 @@ pub struct Built {
     /// Outputs that could not be made (report.pdf without a Chinese font); every other
     /// output was written. The command fails when this is not empty.
     pub failed: Vec<Error>,
+    /// The report on disk was already exactly this one; nothing was rewritten.
+    pub unchanged: bool,
 }
 
 /// Builds one campaign's report. On error nothing is left in the output folder.
@@ -64,17 +66,51 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
         .out
         .join(&report.campaign.id)
         .join(&report.campaign.current);
+    let manifest = manifest(&inventory, &report, &outputs)?;
+    // The manifest names every input and output by hash: if the report on disk has the
+    // same one and its files still match, there is nothing to rewrite.
+    if unchanged(&target, &manifest) {
+        return Ok(Built {
+            dir: target,
+            report,
+            failed,
+            unchanged: true,
+        });
+    }
     let staging = Staging::new(&target)?;
     for output in &outputs {
         staging.write(&output.path, &output.bytes)?;
     }
-    let manifest = manifest(&inventory, &report, &outputs)?;
     staging.write("manifest.json", &manifest)?;
     let dir = staging.commit()?;
     Ok(Built {
         dir,
         report,
         failed,
+        unchanged: false,
+    })
+}
+
+/// Whether `dir` already holds exactly this build: the same manifest, every file intact.
+fn unchanged(dir: &Path, manifest: &[u8]) -> bool {
+    if std::fs::read(dir.join("manifest.json")).ok().as_deref() != Some(manifest) {
+        return false;
+    }
+    #[derive(serde::Deserialize)]
+    struct Listed {
+        outputs: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        path: String,
+        sha256: String,
+    }
+    let Ok(listed) = serde_json::from_slice::<Listed>(manifest) else {
+        return false;
+    };
+    listed.outputs.iter().all(|e| {
+        std::fs::read(dir.join(&e.path))
+            .is_ok_and(|bytes| crate::render::manifest::sha256_hex(&bytes) == e.sha256)
     })
 }
 

@@ -357,8 +357,10 @@ fn summary(lang: Lang, built: &jianfu::build::Built) -> String {
         }
     }
     let dir = built.dir.display();
-    match lang {
-        Lang::Zh => format!("已生成 {dir}（{}）", parts.join("；")),
-        Lang::En => format!("built {dir} ({})", parts.join("; ")),
+    match (lang, built.unchanged) {
+        (Lang::Zh, false) => format!("已生成 {dir}（{}）", parts.join("；")),
+        (Lang::Zh, true) => format!("{dir} 无变化，未重写（{}）", parts.join("；")),
+        (Lang::En, false) => format!("built {dir} ({})", parts.join("; ")),
+        (Lang::En, true) => format!("{dir} unchanged, nothing rewritten ({})", parts.join("; ")),
     }
 }

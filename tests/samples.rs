@@ -187,3 +187,37 @@ fn the_committed_samples_are_exactly_what_the_generator_writes() {
         );
     }
 }
+
+#[test]
+fn a_rerun_with_unchanged_inputs_rewrites_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let campaign = repo().join("data/pingdingshan-gxq");
+    let args = [
+        "--lang",
+        "en",
+        "build",
+        campaign.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ];
+    assert!(jianfu(&repo(), &args).status.success());
+    let dir = out.path().join("pingdingshan-gxq/2019-09-30");
+    let stamp = |f: &str| std::fs::metadata(dir.join(f)).unwrap().modified().unwrap();
+    let before: Vec<_> = ["metrics.json", "report.pdf", "manifest.json"]
+        .iter()
+        .map(|f| stamp(f))
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let again = jianfu(&repo(), &args);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("unchanged, nothing rewritten"));
+    let after: Vec<_> = ["metrics.json", "report.pdf", "manifest.json"]
+        .iter()
+        .map(|f| stamp(f))
+        .collect();
+    assert_eq!(before, after);
+    // A damaged output is noticed and the report rebuilt.
+    std::fs::write(dir.join("metrics.json"), "{}").unwrap();
+    let repaired = jianfu(&repo(), &args);
+    assert!(String::from_utf8_lossy(&repaired.stdout).contains("built"));
+    assert_ne!(std::fs::read(dir.join("metrics.json")).unwrap(), b"{}");
+}
