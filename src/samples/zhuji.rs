@@ -475,9 +475,30 @@ fn plan(rng: &mut Rng) -> (Vec<Unit>, Vec<Account>) {
     (units, accounts)
 }
 
+/// Not every kept account is healthy: two have under 1,000 followers and two have not
+/// posted for a month, so the report's rules have something true to say.
+fn leave_some_weak(accounts: &mut [Account]) {
+    let kept: Vec<usize> = (0..accounts.len())
+        .filter(|&i| accounts[i].life.closed.is_none() && accounts[i].life.listed(2))
+        .collect();
+    for &i in kept.iter().skip(2).step_by(9).take(2) {
+        for fans in accounts[i].fans.iter_mut() {
+            *fans = *fans % 700 + 150;
+        }
+        accounts[i].fan_style = FanStyle::Plain;
+    }
+    for &i in kept.iter().skip(6).step_by(11).take(2) {
+        let stale = dates()[2] - Days::new(31);
+        accounts[i].last_update[2] = stale.max(accounts[i].last_update[1]).min(stale);
+        accounts[i].last_update[1] = accounts[i].last_update[1].min(stale);
+        accounts[i].posts[2] = 0;
+    }
+}
+
 pub(crate) fn model() -> Model {
     let mut rng = Rng::new(SEED);
-    let (units, accounts) = plan(&mut rng);
+    let (units, mut accounts) = plan(&mut rng);
+    leave_some_weak(&mut accounts);
     let snapshots = dates()
         .iter()
         .enumerate()
