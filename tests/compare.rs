@@ -1,13 +1,8 @@
 //! Comparing campaigns across cities: the README's example on the three samples.
 
 mod common;
-use common::{files_under, jianfu};
+use common::{files_under, jianfu, repo};
 use serde_json::Value;
-use std::path::PathBuf;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 #[test]
 fn the_three_samples_compared() {

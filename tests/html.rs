@@ -3,31 +3,11 @@
 //! with every network request blocked, runs its script without error and paints it.
 
 mod common;
-use common::{Fixture, files_under, jianfu};
+use common::{Fixture, built_samples as built, files_under, jianfu, repo};
 use scraper::{Html, Selector};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Builds every sample once into a temp dir shared by the tests of this file.
-fn built() -> &'static Path {
-    static OUT: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    OUT.get_or_init(|| {
-        let out = tempfile::tempdir().unwrap();
-        let run = jianfu(&repo(), &["build", "--out", out.path().to_str().unwrap()]);
-        assert!(
-            run.status.success(),
-            "build failed: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        out
-    })
-    .path()
-}
 
 fn lichuan() -> PathBuf {
     built().join("lichuan/2019-09-30")

@@ -3,13 +3,9 @@
 //! fonts-noto-cjk, and a missing tool fails these tests rather than skipping them.
 
 mod common;
-use common::{Fixture, jianfu};
+use common::{Fixture, jianfu, repo};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Runs a poppler tool; a missing tool is a failure with the fix in the message.
 fn poppler(tool: &str, args: &[&str]) -> String {

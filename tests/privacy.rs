@@ -2,16 +2,12 @@
 //! (JSON, HTML, SVG, XLSX cells, PDF text), nor the pseudonym key.
 
 mod common;
-use common::files_under;
+use common::{files_under, repo};
 use jianfu::load::{Scope, load_campaign};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const KEY: &str = "secret-pseudonym-key-7f3a";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Every personal value in a campaign's inputs: names, phones, owners, admins, operators.
 fn personal_values(campaign: &Path) -> BTreeSet<String> {

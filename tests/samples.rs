@@ -2,29 +2,8 @@
 //! published figures must come out exactly, and a rebuild must change no byte.
 
 mod common;
-use common::{files_under, jianfu};
+use common::{built_samples as built, files_under, jianfu, repo};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Builds every sample once into a temp dir shared by the tests of this file.
-fn built() -> &'static Path {
-    static OUT: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    OUT.get_or_init(|| {
-        let out = tempfile::tempdir().unwrap();
-        let run = jianfu(&repo(), &["build", "--out", out.path().to_str().unwrap()]);
-        assert!(
-            run.status.success(),
-            "build failed: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        out
-    })
-    .path()
-}
 
 fn metrics(id: &str, date: &str) -> Value {
     let path = built().join(id).join(date).join("metrics.json");

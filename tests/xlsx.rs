@@ -3,13 +3,9 @@
 
 mod common;
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{Fixture, jianfu};
+use common::{Fixture, jianfu, repo};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn build(cwd: &Path, campaign: &Path, out: &Path) {
     let run = jianfu(

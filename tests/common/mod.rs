@@ -68,6 +68,28 @@ impl Fixture {
     }
 }
 
+/// The repository, where data/ holds the sample campaigns.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every sample campaign built once, by the real binary, into a temp dir shared by the
+/// tests of one test file.
+pub fn built_samples() -> &'static Path {
+    static OUT: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let run = jianfu(&repo(), &["build", "--out", out.path().to_str().unwrap()]);
+        assert!(
+            run.status.success(),
+            "build failed: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        out
+    })
+    .path()
+}
+
 /// Runs the real binary with `args` in `cwd`.
 pub fn jianfu(cwd: &Path, args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_jianfu"))
