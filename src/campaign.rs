@@ -35,6 +35,10 @@ pub struct CampaignConfig {
     /// e.g. `font_dirs = ["fonts"]`. Searched besides the system fonts and `--font-dir`.
     #[serde(default)]
     pub font_dirs: Vec<PathBuf>,
+    /// The largest table read, in bytes, on disk or once a workbook is unzipped
+    /// (default 512 MiB); `--max-table-mb` wins over it.
+    #[serde(default)]
+    pub max_table_bytes: Option<u64>,
 }
 
 /// A campaign folder as found on disk, before any table is read.
@@ -144,11 +148,23 @@ fn find_snapshots(root: &Path, problems: &mut Problems) -> Vec<SnapshotDir> {
         problems.push(Problem::file(shown(root), ProblemKind::NoSnapshots));
         return snapshots;
     };
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir() && !is_hidden(p))
-        .collect();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+        if is_hidden(&path) {
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => dirs.push(path),
+            Ok(_) => {}
+            // A symlink that leads nowhere or loops: a snapshot may be hiding behind it.
+            Err(e) => problems.push(Problem::file(
+                shown(&path),
+                ProblemKind::Unreadable {
+                    detail: e.to_string(),
+                },
+            )),
+        }
+    }
     dirs.sort();
     for dir in dirs {
         let name = dir
@@ -187,7 +203,7 @@ fn find_tables(dir: &Path, problems: &mut Problems) -> BTreeMap<TableKind, PathB
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && !is_hidden(p) && Format::from_path(p).is_some())
+        .filter(|p| !is_hidden(p) && Format::from_path(p).is_some())
         .collect();
     files.sort();
     for file in files {
@@ -198,6 +214,24 @@ fn find_tables(dir: &Path, problems: &mut Problems) -> BTreeMap<TableKind, PathB
         else {
             continue;
         };
+        // Named like a table but not a readable file (a folder, a pipe, a symlink loop):
+        // say so rather than silently leave the table out.
+        match std::fs::metadata(&file) {
+            Err(e) => {
+                problems.push(Problem::file(
+                    shown(&file),
+                    ProblemKind::Unreadable {
+                        detail: e.to_string(),
+                    },
+                ));
+                continue;
+            }
+            Ok(meta) if !meta.is_file() => {
+                problems.push(Problem::file(shown(&file), ProblemKind::NotAFile));
+                continue;
+            }
+            Ok(_) => {}
+        }
         if let Some(other) = tables.get(&kind) {
             problems.push(Problem::file(
                 shown(&file),
