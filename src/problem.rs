@@ -293,10 +293,14 @@ impl ProblemKind {
     }
 }
 
-/// A size in MiB as people read it: 1.5 MiB, 512 MiB.
+/// A size as people read it: 40 B, 12.5 KiB, 1.5 MiB, 512 MiB.
 fn mib(bytes: u64) -> String {
-    let m = bytes as f64 / (1024.0 * 1024.0);
-    if m >= 10.0 || m.fract() == 0.0 {
+    let (k, m) = (bytes as f64 / 1024.0, bytes as f64 / (1024.0 * 1024.0));
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if m < 1.0 {
+        format!("{k:.1} KiB")
+    } else if m >= 10.0 || m.fract() == 0.0 {
         format!("{m:.0} MiB")
     } else {
         format!("{m:.1} MiB")
