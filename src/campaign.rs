@@ -85,6 +85,27 @@ pub fn discover(dir: &Path, problems: &mut Problems) -> Option<CampaignDir> {
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "campaign".into()),
     };
+    // Names printed in every output and on the terminal: no control characters, which
+    // would corrupt the SVG and XLSX files or drive the terminal (escape sequences).
+    for (key, value) in [
+        ("name", &config.name),
+        ("region", &config.region),
+        ("authority", &config.authority),
+    ]
+    .into_iter()
+    .chain(config.sheets.iter().map(|(k, v)| (k.as_str(), v)))
+    {
+        if value.chars().any(char::is_control) {
+            problems.push(Problem::file(
+                shown(&config_file),
+                ProblemKind::BadConfig {
+                    line: None,
+                    detail: format!("{key}: contains control characters"),
+                },
+            ));
+            return None;
+        }
+    }
     if let Err(detail) = crate::safe_name::check(&id) {
         problems.push(Problem::file(
             shown(&config_file),

@@ -125,7 +125,12 @@ impl Problem {
 
     /// The full message: where, then what, then what was expected.
     pub fn message(&self, lang: Lang) -> String {
-        let mut out = self.file.clone();
+        // A folder name may hold control characters; they must not reach the terminal.
+        let mut out: String = self
+            .file
+            .chars()
+            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+            .collect();
         match lang {
             Lang::Zh => {
                 if let Some(row) = self.row {

@@ -29,7 +29,13 @@ fn cases(default: u32) -> ProptestConfig {
     }
 }
 
-const UNITS: [&str; 5] = ["市委办", "城关镇, 党委", "\"引号\"单位", "=1+1", "<b>卫健局</b>"];
+const UNITS: [&str; 5] = [
+    "市委办",
+    "城关镇, 党委",
+    "\"引号\"单位",
+    "=1+1",
+    "<b>卫健局</b>",
+];
 const PLATFORMS: [&str; 3] = ["微信", "钉钉", "ＱＱ"];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -91,7 +97,14 @@ fn item() -> impl Strategy<Value = Item> {
 }
 
 const HEADER: [&str; 8] = [
-    "编号", "群名称", "单位", "平台", "成员数", "期限", "到期日期", "状态",
+    "编号",
+    "群名称",
+    "单位",
+    "平台",
+    "成员数",
+    "期限",
+    "到期日期",
+    "状态",
 ];
 
 /// The rows of one snapshot: (cells, members as a number).
@@ -207,9 +220,21 @@ fn expected(items: &[Item]) -> Figures {
 }
 
 fn check_invariants(f: &Figures, what: &str) {
-    assert_eq!(f.after + f.closed, f.before + f.new, "{what}: after = before − closed + new");
-    assert_eq!(f.closed, f.dissolved + f.merged + f.expired, "{what}: closed");
-    assert_eq!(f.retained + f.closed, f.before, "{what}: every item before has one fate");
+    assert_eq!(
+        f.after + f.closed,
+        f.before + f.new,
+        "{what}: after = before − closed + new"
+    );
+    assert_eq!(
+        f.closed,
+        f.dissolved + f.merged + f.expired,
+        "{what}: closed"
+    );
+    assert_eq!(
+        f.retained + f.closed,
+        f.before,
+        "{what}: every item before has one fate"
+    );
     match f.closure_rate {
         Some(r) => assert!((0.0..=1.0).contains(&r), "{what}: closure_rate {r}"),
         None => assert_eq!(f.before, 0, "{what}: closure_rate null"),
