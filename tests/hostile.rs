@@ -148,3 +148,51 @@ fn control_characters_in_campaign_toml_are_refused() {
         "an escape reached the terminal: {stderr:?}"
     );
 }
+
+/// SECURITY.md: names, phone and ID-card numbers of members never appear in any output.
+#[test]
+fn members_personal_data_reaches_no_output() {
+    let f = Fixture::new();
+    let groups = "编号,群名称,单位,状态\nG1,党建群,市委办,正常\nG2,通知群,市委办,正常\n";
+    f.table("2019-01-01", "groups.csv", groups);
+    f.table(
+        "2019-06-30",
+        "groups.csv",
+        groups.replace("G2,通知群,市委办,正常", "G2,通知群,市委办,解散"),
+    );
+    let members = "群编号,成员编号,姓名,单位,手机号\n\
+                   G1,M0001,张秘密,市委办,13812345678\n\
+                   G2,M0001,张秘密,市委办,13812345678\n\
+                   G2,M0002,李隐私,市委办,420500199001011234\n";
+    f.table("2019-01-01", "members.csv", members);
+    f.table("2019-06-30", "members.csv", members);
+    build(&f);
+    let dir = f.out().join("campaign/2019-06-30");
+    for file in files_under(&dir) {
+        let bytes = std::fs::read(dir.join(&file)).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in [
+            "张秘密",
+            "李隐私",
+            "13812345678",
+            "420500199001011234",
+            "M0001",
+            "M0002",
+        ] {
+            assert!(!text.contains(secret), "{file} holds {secret}");
+        }
+    }
+    // The xlsx is a zip: look inside it too.
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(dir.join("tables.xlsx")).unwrap();
+    use calamine::Reader;
+    for sheet in book.sheet_names() {
+        let range = book.worksheet_range(&sheet).unwrap();
+        for cell in range.used_cells() {
+            let s = cell.2.to_string();
+            assert!(
+                !s.contains("张秘密") && !s.contains("13812345678"),
+                "{sheet}: {s}"
+            );
+        }
+    }
+}
