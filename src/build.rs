@@ -3,7 +3,7 @@
 
 use crate::analyse::analyse;
 use crate::error::Error;
-use crate::load::{Inventory, Scope, load_campaign};
+use crate::load::{Inventory, Scope, load_campaign_with};
 use crate::render::manifest::{FileEntry, Manifest, Tool};
 use crate::render::view::{self, ViewOptions};
 use crate::render::{self, Output, charts, html, pdf, xlsx};
@@ -27,6 +27,9 @@ pub struct BuildOptions {
     pub no_system_fonts: bool,
     /// Write the PDF as PDF/A-2b (`--pdf-a`).
     pub pdf_a: bool,
+    /// The largest table read, in bytes (`--max-table-mb`); default: campaign.toml's
+    /// `max_table_bytes`, else 512 MiB.
+    pub max_table_bytes: Option<u64>,
 }
 
 /// A finished build.
@@ -43,7 +46,8 @@ pub struct Built {
 /// Builds one campaign's report. On error nothing is left in the output folder.
 pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
     let scope = options.at.map_or(Scope::Latest, Scope::UpTo);
-    let inventory = load_campaign(campaign, scope).map_err(Error::Input)?;
+    let inventory =
+        load_campaign_with(campaign, scope, options.max_table_bytes).map_err(Error::Input)?;
     let report = analyse(&inventory)?;
     let view = view::view(&report, &ViewOptions::default());
     let charts = charts::charts(&report, &view);
@@ -70,6 +74,7 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
     // The manifest names every input and output by hash: if the report on disk has the
     // same one and its files still match, there is nothing to rewrite.
     if unchanged(&target, &manifest) {
+        crate::staging::tidy(&target);
         return Ok(Built {
             dir: target,
             report,

@@ -38,6 +38,10 @@ pub struct CampaignConfig {
     /// e.g. `font_dirs = ["fonts"]`. Searched besides the system fonts and `--font-dir`.
     #[serde(default)]
     pub font_dirs: Vec<PathBuf>,
+    /// The largest table read, in bytes, on disk or once a workbook is unzipped
+    /// (default 512 MiB); `--max-table-mb` wins over it.
+    #[serde(default)]
+    pub max_table_bytes: Option<u64>,
 }
 
 /// A campaign folder as found on disk, before any table is read.
@@ -84,6 +88,27 @@ pub fn discover(dir: &Path, problems: &mut Problems) -> Option<CampaignDir> {
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "campaign".into()),
     };
+    // Names printed in every output and on the terminal: no control characters, which
+    // would corrupt the SVG and XLSX files or drive the terminal (escape sequences).
+    for (key, value) in [
+        ("name", &config.name),
+        ("region", &config.region),
+        ("authority", &config.authority),
+    ]
+    .into_iter()
+    .chain(config.sheets.iter().map(|(k, v)| (k.as_str(), v)))
+    {
+        if value.chars().any(char::is_control) {
+            problems.push(Problem::file(
+                shown(&config_file),
+                ProblemKind::BadConfig {
+                    line: None,
+                    detail: format!("{key}: contains control characters"),
+                },
+            ));
+            return None;
+        }
+    }
     if let Err(detail) = crate::safe_name::check(&id) {
         problems.push(Problem::file(
             shown(&config_file),
@@ -147,11 +172,23 @@ fn find_snapshots(root: &Path, problems: &mut Problems) -> Vec<SnapshotDir> {
         problems.push(Problem::file(shown(root), ProblemKind::NoSnapshots));
         return snapshots;
     };
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir() && !is_hidden(p))
-        .collect();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+        if is_hidden(&path) {
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => dirs.push(path),
+            Ok(_) => {}
+            // A symlink that leads nowhere or loops: a snapshot may be hiding behind it.
+            Err(e) => problems.push(Problem::file(
+                shown(&path),
+                ProblemKind::Unreadable {
+                    detail: e.to_string(),
+                },
+            )),
+        }
+    }
     dirs.sort();
     for dir in dirs {
         let name = dir
@@ -190,7 +227,7 @@ fn find_tables(dir: &Path, problems: &mut Problems) -> BTreeMap<TableKind, PathB
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && !is_hidden(p) && Format::from_path(p).is_some())
+        .filter(|p| !is_hidden(p) && Format::from_path(p).is_some())
         .collect();
     files.sort();
     for file in files {
@@ -201,6 +238,24 @@ fn find_tables(dir: &Path, problems: &mut Problems) -> BTreeMap<TableKind, PathB
         else {
             continue;
         };
+        // Named like a table but not a readable file (a folder, a pipe, a symlink loop):
+        // say so rather than silently leave the table out.
+        match std::fs::metadata(&file) {
+            Err(e) => {
+                problems.push(Problem::file(
+                    shown(&file),
+                    ProblemKind::Unreadable {
+                        detail: e.to_string(),
+                    },
+                ));
+                continue;
+            }
+            Ok(meta) if !meta.is_file() => {
+                problems.push(Problem::file(shown(&file), ProblemKind::NotAFile));
+                continue;
+            }
+            Ok(_) => {}
+        }
         if let Some(other) = tables.get(&kind) {
             problems.push(Problem::file(
                 shown(&file),

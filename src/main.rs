@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand};
 use jianfu::build::{BuildOptions, build, campaigns_under};
 use jianfu::error::Error;
 use jianfu::lang::Lang;
-use jianfu::load::{Scope, load_campaign};
+use jianfu::load::{Scope, load_campaign_with};
 use jianfu::percent::{Rounding, percent};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +51,10 @@ enum Command {
         /// The current snapshot (YYYY-MM-DD). Default: the latest.
         #[arg(long, value_parser = parse_date)]
         at: Option<chrono::NaiveDate>,
+        /// Refuse a table file larger than this many MiB, on disk or once a workbook is
+        /// unzipped. Default: campaign.toml's max_table_bytes, else 512.
+        #[arg(long, value_name = "MIB")]
+        max_table_mb: Option<u64>,
         #[command(flatten)]
         render: RenderArgs,
     },
@@ -99,6 +103,9 @@ enum Command {
         /// Campaign folders.
         #[arg(required = true)]
         campaigns: Vec<PathBuf>,
+        /// Refuse a table file larger than this many MiB (as for build).
+        #[arg(long, value_name = "MIB")]
+        max_table_mb: Option<u64>,
     },
 }
 
@@ -126,6 +133,7 @@ fn main() -> ExitCode {
             out,
             at,
             render,
+            max_table_mb,
         } => {
             let campaigns = if campaigns.is_empty() {
                 campaigns_under(std::path::Path::new("data"))
@@ -149,6 +157,7 @@ fn main() -> ExitCode {
                 font_dirs: render.font_dirs,
                 no_system_fonts: render.no_system_fonts,
                 pdf_a: render.pdf_a,
+                max_table_bytes: max_table_mb.map(mib_to_bytes),
             };
             let mut ok = true;
             for campaign in &campaigns {
@@ -274,10 +283,13 @@ fn main() -> ExitCode {
                 false
             }
         },
-        Command::Check { campaigns } => {
+        Command::Check {
+            campaigns,
+            max_table_mb,
+        } => {
             let mut ok = true;
             for campaign in &campaigns {
-                match load_campaign(campaign, Scope::Latest) {
+                match load_campaign_with(campaign, Scope::Latest, max_table_mb.map(mib_to_bytes)) {
                     Ok(inventory) => println!(
                         "{}",
                         match lang {
@@ -307,6 +319,10 @@ fn main() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+fn mib_to_bytes(mib: u64) -> u64 {
+    mib.saturating_mul(1024 * 1024)
 }
 
 fn report_error(lang: Lang, campaign: &std::path::Path, error: &Error) {

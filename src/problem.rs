@@ -54,6 +54,20 @@ pub enum ProblemKind {
     TwoFilesForOneTable { other: String },
     /// The file could not be read at all.
     Unreadable { detail: String },
+    /// A table's name is taken by a folder, pipe or device, not a file.
+    NotAFile,
+    /// The file is larger than the limit, on disk or (`expanded`) once unzipped.
+    TooLarge {
+        bytes: u64,
+        limit: u64,
+        expanded: bool,
+    },
+    /// A cell holds more characters than a spreadsheet cell can.
+    CellTooLong { chars: usize },
+    /// A cell holds control characters (NUL, escape…).
+    ControlCharacters,
+    /// A CSV row has more filled fields than the header has columns.
+    RaggedRow { fields: usize, columns: usize },
     /// The file's content does not match its extension.
     WrongFormat {
         expected: &'static str,
@@ -111,7 +125,12 @@ impl Problem {
 
     /// The full message: where, then what, then what was expected.
     pub fn message(&self, lang: Lang) -> String {
-        let mut out = self.file.clone();
+        // A folder name may hold control characters; they must not reach the terminal.
+        let mut out: String = self
+            .file
+            .chars()
+            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+            .collect();
         match lang {
             Lang::Zh => {
                 if let Some(row) = self.row {
@@ -236,6 +255,26 @@ impl ProblemKind {
             (TwoFilesForOneTable { other }, Lang::En) => format!("names the same table as {other}; keep only one"),
             (Unreadable { detail }, Lang::Zh) => format!("无法读取：{detail}"),
             (Unreadable { detail }, Lang::En) => format!("cannot be read: {detail}"),
+            (NotAFile, Lang::Zh) => "不是普通文件（是文件夹、管道或设备）：台账必须是 .csv、.xlsx 或 .parquet 文件".into(),
+            (NotAFile, Lang::En) => "is not a regular file (a folder, pipe or device): a table must be a .csv, .xlsx or .parquet file".into(),
+            (TooLarge { bytes, limit, expanded }, Lang::Zh) => format!(
+                "文件过大：{}{}，超过上限 {}；如确需读取，请用 --max-table-mb 或 campaign.toml 中的 max_table_bytes 调高上限",
+                if *expanded { "解压后至少 " } else { "" },
+                mib(*bytes),
+                mib(*limit)
+            ),
+            (TooLarge { bytes, limit, expanded }, Lang::En) => format!(
+                "too large: {}{}, more than the limit of {}; if it is genuine, raise the limit with --max-table-mb or max_table_bytes in campaign.toml",
+                if *expanded { "expands to at least " } else { "" },
+                mib(*bytes),
+                mib(*limit)
+            ),
+            (CellTooLong { chars }, Lang::Zh) => format!("单元格过长：{chars} 个字符，超过 Excel 单元格上限 32767 个字符"),
+            (CellTooLong { chars }, Lang::En) => format!("cell too long: {chars} characters, more than a spreadsheet cell holds (32,767)"),
+            (ControlCharacters, Lang::Zh) => "含有控制字符（如 NUL 空字符）：请删除后重新保存".into(),
+            (ControlCharacters, Lang::En) => "contains control characters (such as NUL bytes): remove them and save again".into(),
+            (RaggedRow { fields, columns }, Lang::Zh) => format!("本行有 {fields} 个字段，而表头只有 {columns} 列：含逗号的值须用英文双引号括起来"),
+            (RaggedRow { fields, columns }, Lang::En) => format!("this row has {fields} fields but the header has {columns} columns: a value containing a comma must be in double quotes"),
             (WrongFormat { expected, detail }, Lang::Zh) => format!("文件内容不是 {expected} 格式（{detail}）"),
             (WrongFormat { expected, detail }, Lang::En) => format!("the content is not {expected} ({detail})"),
             (UnknownEncoding, Lang::Zh) => "文本编码无法识别：应为 UTF-8 或 GBK/GB18030（Excel“CSV（逗号分隔）”）".into(),
@@ -256,6 +295,20 @@ impl ProblemKind {
             (More { count }, Lang::Zh) => format!("另有 {count} 处问题未列出"),
             (More { count }, Lang::En) => format!("and {count} more problems not listed"),
         }
+    }
+}
+
+/// A size as people read it: 40 B, 12.5 KiB, 1.5 MiB, 512 MiB.
+fn mib(bytes: u64) -> String {
+    let (k, m) = (bytes as f64 / 1024.0, bytes as f64 / (1024.0 * 1024.0));
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if m < 1.0 {
+        format!("{k:.1} KiB")
+    } else if m >= 10.0 || m.fract() == 0.0 {
+        format!("{m:.0} MiB")
+    } else {
+        format!("{m:.1} MiB")
     }
 }
 

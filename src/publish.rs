@@ -109,14 +109,6 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> PublishError + '_ {
     }
 }
 
-/// Stops the process at a named step when `JIANFU_FAILPOINT` names it, as a kill would:
-/// the crash-safety tests use it to interrupt a publish between any two steps.
-fn failpoint(step: &str) {
-    if std::env::var("JIANFU_FAILPOINT").is_ok_and(|v| v == step) {
-        std::process::abort();
-    }
-}
-
 #[derive(serde::Deserialize)]
 struct ManifestIn {
     campaign: String,
@@ -182,7 +174,7 @@ pub fn publish(report_dir: &Path, options: &PublishOptions) -> Result<PathBuf, P
 
     std::fs::create_dir_all(&options.share).map_err(io(&options.share))?;
     let _lock = lock(&options.share, options.wait)?;
-    failpoint("locked");
+    crate::staging::failpoint("locked");
 
     let campaign_dir = options.share.join(&manifest.campaign);
     std::fs::create_dir_all(&campaign_dir).map_err(io(&campaign_dir))?;
@@ -201,7 +193,7 @@ pub fn publish(report_dir: &Path, options: &PublishOptions) -> Result<PathBuf, P
     for (i, (relative, bytes, _)) in files.iter().enumerate() {
         write_synced(&staging.join(relative), bytes)?;
         if i == 0 {
-            failpoint("copying");
+            crate::staging::failpoint("copying");
         }
     }
     for (relative, _, sha) in &files {
@@ -214,7 +206,7 @@ pub fn publish(report_dir: &Path, options: &PublishOptions) -> Result<PathBuf, P
         }
     }
     sync_tree(&staging)?;
-    failpoint("copied");
+    crate::staging::failpoint("copied");
 
     if target.exists() {
         let previous = campaign_dir.join(format!(".{}.previous", manifest.current));
@@ -222,16 +214,16 @@ pub fn publish(report_dir: &Path, options: &PublishOptions) -> Result<PathBuf, P
             std::fs::remove_dir_all(&previous).map_err(io(&previous))?;
         }
         // Exchange first, so the old version serves until the new one is in its place.
-        exchange(&staging, &target)?;
+        crate::staging::exchange(&staging, &target).map_err(io(&target))?;
         sync_dir(&campaign_dir)?;
-        failpoint("exchanged");
+        crate::staging::failpoint("exchanged");
         std::fs::rename(&staging, &previous).map_err(io(&staging))?;
         std::fs::remove_dir_all(&previous).map_err(io(&previous))?;
     } else {
         std::fs::rename(&staging, &target).map_err(io(&target))?;
     }
     sync_dir(&campaign_dir)?;
-    failpoint("placed");
+    crate::staging::failpoint("placed");
     write_index(&options.share)?;
     Ok(target)
 }
@@ -301,32 +293,6 @@ fn sync_tree(dir: &Path) -> Result<(), PublishError> {
         }
     }
     sync_dir(dir)
-}
-
-/// Swaps two folders in one step (Linux renameat2 RENAME_EXCHANGE), so the published
-/// path always names a complete report.
-fn exchange(a: &Path, b: &Path) -> Result<(), PublishError> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let c = |p: &Path| {
-        CString::new(p.as_os_str().as_bytes()).map_err(|e| io(p)(std::io::Error::other(e)))
-    };
-    let (ca, cb) = (c(a)?, c(b)?);
-    // SAFETY: both pointers are valid NUL-terminated paths for the duration of the call.
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            ca.as_ptr(),
-            libc::AT_FDCWD,
-            cb.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(io(b)(std::io::Error::last_os_error()))
-    }
 }
 
 /// One published report as the share's index lists it.

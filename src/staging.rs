@@ -47,10 +47,22 @@ impl Staging {
         std::fs::write(&path, bytes).map_err(|e| Error::write(&path, e))
     }
 
-    /// Replaces the target with the staged folder. The old version is moved aside first
-    /// and removed only once the new one is in place.
+    /// Replaces the target with the staged folder. Where the file system can, the two
+    /// are exchanged in one step (Linux `renameat2(RENAME_EXCHANGE)`), so the target's
+    /// path names a complete report at every instant; elsewhere the old version is moved
+    /// aside first, put back if the new one cannot be placed, and restored by the next
+    /// build if the process dies between the two renames.
     pub fn commit(mut self) -> Result<PathBuf, Error> {
+        failpoint("build-staged");
         let parent = self.target.parent().unwrap_or(Path::new("."));
+        let had_old = self.target.exists();
+        if had_old && exchange(&self.dir, &self.target).is_ok() {
+            self.committed = true;
+            failpoint("build-exchanged");
+            // The staging path now holds the old version.
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Ok(self.target.clone());
+        }
         let aside = parent.join(format!(
             ".{}.old-{}",
             self.target
@@ -59,7 +71,6 @@ impl Staging {
                 .unwrap_or_default(),
             std::process::id()
         ));
-        let had_old = self.target.exists();
         if had_old {
             std::fs::rename(&self.target, &aside).map_err(|e| Error::write(&self.target, e))?;
         }
@@ -77,6 +88,63 @@ impl Staging {
     }
 }
 
+/// Stops the process at a named step when `JIANFU_FAILPOINT` names it, as a kill would:
+/// the crash-safety tests use it to interrupt a build between two steps.
+pub(crate) fn failpoint(step: &str) {
+    if std::env::var("JIANFU_FAILPOINT").is_ok_and(|v| v == step) {
+        std::process::abort();
+    }
+}
+
+/// Swaps two folders in one step; fails where the file system cannot (the caller then
+/// falls back to two renames).
+#[cfg(target_os = "linux")]
+pub(crate) fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    let cb = CString::new(b.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    // SAFETY: both pointers are valid NUL-terminated paths for the duration of the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Whether the process that named a staging folder may still be writing it.
+#[cfg(unix)]
+fn alive(pid: &str) -> bool {
+    let Ok(pid) = pid.parse::<libc::pid_t>() else {
+        return false;
+    };
+    if pid <= 0 || pid == std::process::id() as libc::pid_t {
+        return false;
+    }
+    // SAFETY: signal 0 only checks that the process exists.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn alive(_: &str) -> bool {
+    false
+}
+
 impl Drop for Staging {
     /// A failed or abandoned build leaves nothing behind.
     fn drop(&mut self) {
@@ -86,17 +154,81 @@ impl Drop for Staging {
     }
 }
 
-/// Removes staging and set-aside folders of `name` left by runs that were killed.
+/// Clears what killed runs left beside `target`, for a run that finds the report already
+/// up to date and so writes no new one.
+pub fn tidy(target: &Path) {
+    let parent = target.parent().unwrap_or(Path::new("."));
+    if let Some(name) = target.file_name() {
+        remove_leftovers(parent, &name.to_string_lossy());
+    }
+}
+
+/// Clears what killed runs left beside `name`: their staging folders (unless their
+/// process is still running — a concurrent build), and a previous version set aside —
+/// which is put back when the run died before the new version took its place.
 fn remove_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     let partial = format!(".{name}.partial-");
     let old = format!(".{name}.old-");
+    let target = parent.join(name);
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        if file_name.starts_with(&partial) || file_name.starts_with(&old) {
+        if let Some(pid) = file_name.strip_prefix(&partial) {
+            if !alive(pid) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        } else if file_name.starts_with(&old) {
+            if !target.exists() && std::fs::rename(entry.path(), &target).is_ok() {
+                continue;
+            }
             let _ = std::fs::remove_dir_all(entry.path());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_set_aside_by_a_killed_run_is_put_back() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("2019-09-30");
+        let aside = root.path().join(".2019-09-30.old-4000000");
+        std::fs::create_dir_all(&aside).unwrap();
+        std::fs::write(aside.join("manifest.json"), "old").unwrap();
+        let dead = root.path().join(".2019-09-30.partial-4000000");
+        std::fs::create_dir_all(&dead).unwrap();
+        let staging = Staging::new(&target).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("manifest.json")).unwrap(),
+            "old"
+        );
+        assert!(!aside.exists() && !dead.exists());
+        staging.write("manifest.json", b"new").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("manifest.json")).unwrap(),
+            "new"
+        );
+        let names: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, ["2019-09-30"]);
+    }
+
+    #[test]
+    fn a_running_build_keeps_its_staging_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("2019-09-30");
+        // PID 1 is always running.
+        let running = root.path().join(".2019-09-30.partial-1");
+        std::fs::create_dir_all(&running).unwrap();
+        let _staging = Staging::new(&target).unwrap();
+        assert!(running.exists());
     }
 }

@@ -228,3 +228,275 @@ fn a_folder_that_is_not_a_campaign() {
     assert!(!run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("nowhere: not a campaign folder"));
 }
+
+// ---------------------------------------------------------------------------------------
+// The corpus: one small campaign per bad input under tests/bad_inputs/, each run through
+// the real binary (see tests/bad_inputs/README.md).
+
+/// Where the corpus lives.
+fn corpus() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_inputs")
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Deterministic noise, so a failing case fails the same way every time.
+fn noise(len: usize, mut seed: u64) -> Vec<u8> {
+    (0..len)
+        .map(|_| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as u8
+        })
+        .collect()
+}
+
+/// A small valid groups workbook.
+fn workbook() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["编号", "群名称", "成员数", "状态"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=200u32 {
+        sheet.write_string(r, 0, format!("G{r}")).unwrap();
+        sheet.write_string(r, 1, format!("第{r}工作群")).unwrap();
+        sheet.write_number(r, 2, f64::from(r)).unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// Rewrites the sizes a workbook's zip declares for `entry`: the uncompressed size in
+/// the central directory and, if `local` is set, in the entry's local header too.
+fn patch_zip_size(zip: &mut [u8], entry: &str, size: u32, local: bool) {
+    let u16_at = |z: &[u8], i: usize| u16::from_le_bytes([z[i], z[i + 1]]) as usize;
+    let u32_at = |z: &[u8], i: usize| u32::from_le_bytes(z[i..i + 4].try_into().unwrap()) as usize;
+    let eocd = (0..zip.len() - 21)
+        .rev()
+        .find(|&i| zip[i..i + 4] == *b"PK\x05\x06")
+        .expect("end of central directory");
+    let count = u16_at(zip, eocd + 10);
+    let mut at = u32_at(zip, eocd + 16);
+    for _ in 0..count {
+        assert_eq!(zip[at..at + 4], *b"PK\x01\x02");
+        let name_len = u16_at(zip, at + 28);
+        let extra = u16_at(zip, at + 30);
+        let comment = u16_at(zip, at + 32);
+        let name = String::from_utf8_lossy(&zip[at + 46..at + 46 + name_len]).into_owned();
+        if name == entry {
+            zip[at + 24..at + 28].copy_from_slice(&size.to_le_bytes());
+            if local {
+                let header = u32_at(zip, at + 42);
+                zip[header + 22..header + 26].copy_from_slice(&size.to_le_bytes());
+            }
+            return;
+        }
+        at += 46 + name_len + extra + comment;
+    }
+    panic!("no entry {entry}");
+}
+
+/// Writes the hostile part of a case that cannot be committed as text (binary files,
+/// symlinks, pipes, modes). Returns the campaign folder to run, which may be renamed.
+fn generate(case: &str, campaign: &std::path::Path) -> std::path::PathBuf {
+    let current = campaign.join("snapshots/2019-06-30");
+    std::fs::create_dir_all(&current).unwrap();
+    let write = |name: &str, bytes: &[u8]| std::fs::write(current.join(name), bytes).unwrap();
+    match case {
+        "garbage_csv" => write("groups.csv", &noise(4096, 1)),
+        "garbage_xlsx" => write("groups.xlsx", &noise(4096, 2)),
+        "garbage_parquet" => {
+            let mut bytes = b"PAR1".to_vec();
+            bytes.extend(noise(4096, 3));
+            bytes.extend(b"\x10\x00\x00\x00PAR1");
+            write("groups.parquet", &bytes)
+        }
+        "truncated_xlsx" => {
+            let book = workbook();
+            write("groups.xlsx", &book[..book.len() / 2])
+        }
+        "corrupt_xlsx" => {
+            let mut book = workbook();
+            let at = book.len() / 3;
+            for b in &mut book[at..at + 64] {
+                *b ^= 0x55;
+            }
+            write("groups.xlsx", &book)
+        }
+        "zip_bomb_xlsx" => {
+            // The directory says the sheet unzips to almost 4 GiB: refused unread.
+            let mut book = workbook();
+            patch_zip_size(&mut book, "xl/worksheets/sheet1.xml", 0xFFFF_FF00, false);
+            write("groups.xlsx", &book)
+        }
+        "zip_bomb_lying_sizes" => {
+            // The directory says 100 bytes; the sheet really inflates to far more.
+            let mut book = workbook();
+            patch_zip_size(&mut book, "xl/worksheets/sheet1.xml", 100, true);
+            write("groups.xlsx", &book)
+        }
+        "wrong_encoding" => write(
+            "groups.csv",
+            b"\xb1\xe0\xba\xc5,\xc8\xba\xc3\xfb\xb3\xc6\nG1,M\xfcller \xff\xfe\xff\n",
+        ),
+        "megabyte_cell" => {
+            let big = "长".repeat(1 << 20);
+            write(
+                "groups.csv",
+                format!("编号,群名称,状态\nG1,党建群,\nG2,{big},\n").as_bytes(),
+            )
+        }
+        "nul_bytes" => {
+            // Past the first 8 KiB, where sniffing for binary content stops looking.
+            let mut csv = String::from("编号,群名称,状态\n");
+            for i in 1..=400 {
+                csv += &format!("G{i},第{i}工作群,\n");
+            }
+            csv += "G401,藏\0有空字符的群,\n";
+            write("groups.csv", csv.as_bytes())
+        }
+        "symlink_loop" => {
+            std::os::unix::fs::symlink("groups.csv", current.join("groups.csv")).unwrap();
+            let snapshots = campaign.join("snapshots");
+            std::os::unix::fs::symlink("2019-03-31", snapshots.join("2019-03-31")).unwrap();
+        }
+        "unreadable_file" => {
+            use std::os::unix::fs::PermissionsExt;
+            let path = current.join("groups.csv");
+            std::fs::write(&path, "编号\nG1\n").unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+            if std::fs::File::open(&path).is_ok() {
+                // Running as root, mode 000 does not stop reading: a folder named like the
+                // table cannot be read as one either.
+                std::fs::remove_file(&path).unwrap();
+                std::fs::create_dir(&path).unwrap();
+            }
+        }
+        "fifo_named_like_table" => {
+            let path =
+                std::ffi::CString::new(current.join("groups.csv").to_str().unwrap().as_bytes())
+                    .unwrap();
+            // SAFETY: a valid NUL-terminated path.
+            assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0);
+        }
+        "control_char_in_folder_name" => {
+            let renamed = campaign.with_file_name("camp\u{1}aign");
+            std::fs::rename(campaign, &renamed).unwrap();
+            return renamed;
+        }
+        _ => {}
+    }
+    campaign.to_path_buf()
+}
+
+/// Runs the binary, killing it if it hangs (a pipe read as a file would block forever).
+fn run_bounded(cwd: &std::path::Path, args: &[&str]) -> (bool, String) {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jianfu"))
+        .args(args)
+        .current_dir(cwd)
+        .env("RUST_BACKTRACE", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = stderr.read_to_end(&mut s);
+        s
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(120) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("jianfu {args:?} hung for two minutes");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let stderr = String::from_utf8_lossy(&reader.join().unwrap()).into_owned();
+    (status.success(), stderr)
+}
+
+#[test]
+fn every_case_of_the_corpus_fails_clearly_without_panic_or_output() {
+    let mut cases: Vec<_> = std::fs::read_dir(corpus())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 25, "{cases:?}");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let expected = std::fs::read_to_string(corpus().join(case).join("expected.txt"))
+            .unwrap_or_else(|_| panic!("{case}: no expected.txt"));
+        let root = tempfile::tempdir().unwrap();
+        let copied = root.path().join(case);
+        copy_tree(&corpus().join(case), &copied);
+        std::fs::remove_file(copied.join("expected.txt")).unwrap();
+        let campaign = generate(case, &copied);
+        let campaign = campaign.to_str().unwrap();
+        let out = root.path().join("out");
+        let out_arg = out.to_str().unwrap();
+        for (lang, prefix) in [("en", "en:"), ("zh", "zh:")] {
+            let fragments: Vec<&str> = expected
+                .lines()
+                .filter_map(|l| l.strip_prefix(prefix))
+                .map(str::trim)
+                .collect();
+            for command in [
+                vec!["--lang", lang, "check", campaign],
+                vec!["--lang", lang, "build", campaign, "--out", out_arg],
+            ] {
+                let (ok, stderr) = run_bounded(root.path(), &command);
+                if std::env::var_os("JIANFU_CORPUS_SHOW").is_some() {
+                    eprintln!("== {case} {lang} {}\n{stderr}", command[2]);
+                }
+                let mut wrong = Vec::new();
+                if ok {
+                    wrong.push("exited 0".to_string());
+                }
+                if stderr.contains("panicked") || stderr.contains("RUST_BACKTRACE") {
+                    wrong.push("panicked".to_string());
+                }
+                for f in &fragments {
+                    if !stderr.contains(f) {
+                        wrong.push(format!("missing {f:?}"));
+                    }
+                }
+                if !files_under(&out).is_empty() {
+                    wrong.push(format!("wrote {:?}", files_under(&out)));
+                }
+                if !wrong.is_empty() {
+                    failures.push(format!(
+                        "{case} ({}): {wrong:?}\n{stderr}",
+                        command.join(" ")
+                    ));
+                }
+            }
+            assert!(
+                !fragments.is_empty(),
+                "{case}: expected.txt has no {prefix} line"
+            );
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    eprintln!("{} bad inputs checked", cases.len());
+}

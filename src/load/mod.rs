@@ -4,6 +4,7 @@
 
 pub mod decode;
 pub mod grid;
+pub mod limits;
 pub mod schema;
 pub mod table;
 pub mod values;
@@ -71,6 +72,16 @@ pub enum Scope {
 
 /// Reads a campaign folder. On any error, returns every problem found (capped per file).
 pub fn load_campaign(dir: &Path, scope: Scope) -> Result<Inventory, Vec<Problem>> {
+    load_campaign_with(dir, scope, None)
+}
+
+/// [`load_campaign`] with a limit on each table's size (`--max-table-mb`), which wins
+/// over campaign.toml's `max_table_bytes` and the default of 512 MiB.
+pub fn load_campaign_with(
+    dir: &Path,
+    scope: Scope,
+    max_table_bytes: Option<u64>,
+) -> Result<Inventory, Vec<Problem>> {
     let mut problems = Problems::default();
     let Some(found) = discover(dir, &mut problems) else {
         return Err(problems.into_vec());
@@ -100,17 +111,20 @@ pub fn load_campaign(dir: &Path, scope: Scope) -> Result<Inventory, Vec<Problem>
             snapshots.into_iter().filter(|s| s.date <= at).collect()
         }
     };
+    let limit = max_table_bytes
+        .or(config.max_table_bytes)
+        .unwrap_or(limits::DEFAULT_MAX_TABLE_BYTES);
     let mut inputs = vec![config_file];
     let units = units.and_then(|path| {
         inputs.push(path.clone());
-        read_table(TableKind::Units, &path, &config, &mut problems)
+        read_table(TableKind::Units, &path, &config, limit, &mut problems)
     });
     let mut loaded = Vec::with_capacity(chosen.len());
     for snapshot in chosen {
         let mut read = |kind: TableKind| {
             let path = snapshot.tables.get(&kind)?;
             inputs.push(path.clone());
-            read_table(kind, path, &config, &mut problems)
+            read_table(kind, path, &config, limit, &mut problems)
         };
         let groups = read(TableKind::Groups);
         let accounts = read(TableKind::Accounts);
@@ -142,9 +156,15 @@ fn read_table(
     kind: TableKind,
     path: &Path,
     config: &CampaignConfig,
+    limit: u64,
     problems: &mut Problems,
 ) -> Option<Table> {
     let file = shown(path);
+    // Before any reader opens the file: not a folder or pipe, not past the size limit.
+    if let Err(kind) = limits::check_table_file(path, limit) {
+        problems.push(Problem::file(file, kind));
+        return None;
+    }
     let sheet = config.sheets.get(kind.key()).map(String::as_str);
     match grid::read_grid(path, sheet, kind.stems()) {
         Ok(grid) => table::type_table(kind, &file, grid, problems),

@@ -269,11 +269,35 @@ pub fn type_table(
         .map(|m| Values::for_type(m.spec.ty, body.len()))
         .collect();
     let mut rows = Vec::with_capacity(body.len());
+    let width = grid.rows[header_at].1.len();
     for (line, cells) in &body {
         rows.push(*line as u32);
+        // A CSV row longer than its header loses values: an unquoted comma shifted them.
+        if let Some(extra) = cells.get(width..)
+            && extra.iter().any(|c| !c.is_blank())
+        {
+            let fields = width + extra.iter().rposition(|c| !c.is_blank()).unwrap_or(0) + 1;
+            problems.push(Problem {
+                row: Some(*line),
+                ..Problem::file(
+                    file,
+                    ProblemKind::RaggedRow {
+                        fields,
+                        columns: width,
+                    },
+                )
+            });
+        }
         for (m, values) in mapped.iter().zip(columns.iter_mut()) {
             let cell = cells.get(m.index).unwrap_or(&Cell::Empty);
-            if let Err(kind) = read_cell(m.spec.ty, cell, values) {
+            let checked = match super::limits::check_cell(cell) {
+                Some(kind) => {
+                    values.push_null();
+                    Err(kind)
+                }
+                None => read_cell(m.spec.ty, cell, values),
+            };
+            if let Err(kind) = checked {
                 problems.push(Problem::cell(
                     file,
                     *line,

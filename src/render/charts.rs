@@ -160,13 +160,19 @@ fn shorten(text: &str, px: f64, max: f64) -> String {
         return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
-    for n in (0..chars.len()).rev() {
-        let candidate: String = chars[..n].iter().chain(['…'].iter()).collect();
-        if width(&candidate, px) <= max {
-            return candidate;
+    let candidate = |n: usize| -> String { chars[..n].iter().chain(['…'].iter()).collect() };
+    // The longest prefix that fits, by bisection: a name of thousands of characters
+    // would otherwise be measured thousands of times.
+    let (mut fits, mut too_long) = (0, chars.len());
+    while too_long - fits > 1 {
+        let mid = fits + (too_long - fits) / 2;
+        if width(&candidate(mid), px) <= max {
+            fits = mid;
+        } else {
+            too_long = mid;
         }
     }
-    "…".to_string()
+    candidate(fits)
 }
 
 fn escape_xml(s: &str) -> String {
