@@ -5,7 +5,7 @@ use crate::analyse::analyse;
 use crate::error::Error;
 use crate::load::{Inventory, Scope, load_campaign_with};
 use crate::render::manifest::{FileEntry, Manifest, Tool};
-use crate::render::view::{self, ViewOptions};
+use crate::render::view;
 use crate::render::{self, Output, charts, html, pdf, xlsx};
 use crate::report::Report;
 use crate::staging::Staging;
@@ -49,7 +49,7 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
     let inventory =
         load_campaign_with(campaign, scope, options.max_table_bytes).map_err(Error::Input)?;
     let report = analyse(&inventory)?;
-    let view = view::view(&report, &ViewOptions::default());
+    let view = view::view(&report, &inventory.config.report);
     let charts = charts::charts(&report, &view);
     let mut outputs = vec![
         render::metrics_json(&report),

@@ -28,6 +28,9 @@ pub struct CampaignConfig {
     /// Default: a sheet named like the table, else the first sheet.
     #[serde(default)]
     pub sheets: BTreeMap<String, String>,
+    /// How percentages are printed; GB/T 8170 to one decimal by default.
+    #[serde(default)]
+    pub report: crate::render::view::ViewOptions,
     /// How cadres are shown; by default under keyed pseudonyms.
     #[serde(default)]
     pub privacy: crate::privacy::PrivacyConfig,

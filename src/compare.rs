@@ -201,6 +201,7 @@ pub fn comparison_view(cmp: &Comparison, o: &ViewOptions) -> View {
         problems.push("各地均提供了工作群和政务新媒体台账。".to_string());
     }
     View {
+        options: *o,
         title: format!(
             "关于{}地基层减负清理整治情况的对比分析",
             cmp.campaigns.len()

@@ -9,6 +9,7 @@
 pub enum Rounding {
     /// GB/T 8170-2008: exactly half rounds to the even neighbour.
     #[default]
+    #[serde(rename = "gbt8170")]
     GbT8170,
     /// 四舍五入: exactly half rounds away from zero.
     HalfUp,

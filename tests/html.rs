@@ -377,3 +377,38 @@ fn chromium_runs_the_page_offline_and_paints_it() {
         .count();
     assert!(dark > 1000, "{dark} dark pixels");
 }
+
+#[test]
+fn rounding_and_precision_follow_the_campaign_settings() {
+    // 1 of 8 groups closed: exactly 12.5%, a half at zero decimals.
+    let page = |settings: &str| {
+        let f = Fixture::new();
+        f.file("campaign.toml", format!("name = \"测试\"\n{settings}"));
+        let eight: String = (1..=8).map(|g| format!("G{g}\n")).collect();
+        f.table("2019-01-01", "groups.csv", format!("编号\n{eight}"));
+        f.table(
+            "2019-06-30",
+            "groups.csv",
+            format!("编号,状态\n{eight}").replace("G8\n", "G8,解散\n"),
+        );
+        let out = f.out();
+        let run = jianfu(
+            f.root.path(),
+            &[
+                "build",
+                f.dir().to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        std::fs::read_to_string(out.join("campaign/2019-06-30/index.html")).unwrap()
+    };
+    assert!(page("").contains("精简占比达12.5%"));
+    assert!(page("[report]\ndecimals = 0\n").contains("精简占比达12%"));
+    assert!(page("[report]\ndecimals = 0\nrounding = \"half-up\"\n").contains("精简占比达13%"));
+}

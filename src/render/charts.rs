@@ -421,7 +421,7 @@ struct Kind<'a> {
 
 /// Every chart the report has data for, in reading order.
 pub fn charts(report: &Report, view: &View) -> Vec<Chart> {
-    let o = ViewOptions::default();
+    let o = view.options;
     let mut out = Vec::new();
     let kinds = [
         ("groups", "工作群", &report.groups),

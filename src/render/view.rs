@@ -8,11 +8,14 @@ use crate::report::{DimensionRow, Figures, KindFigures, Report};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-/// Presentation settings.
-#[derive(Clone, Copy, Debug)]
+/// Presentation settings: `[report]` in campaign.toml.
+#[derive(Clone, Copy, Debug, serde::Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
 pub struct ViewOptions {
+    /// How percentages round an exact half: "gbt8170" (to even, the default) or
+    /// "half-up" (四舍五入).
     pub rounding: Rounding,
-    /// Digits after the decimal point in percentages.
+    /// Digits after the decimal point in percentages. Default: 1 (77.5%).
     pub decimals: u32,
 }
 
@@ -27,6 +30,9 @@ impl Default for ViewOptions {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct View {
+    /// How this view's numbers were formatted, for renderers that format more (charts).
+    #[serde(skip)]
+    pub options: ViewOptions,
     /// 关于2019年第三季度利川市微信工作群清理整治情况的通报
     pub title: String,
     pub campaign_name: String,
@@ -236,6 +242,7 @@ pub fn view(report: &Report, options: &ViewOptions) -> View {
     let (rectification_table, per_unit) = rectification.unzip();
     tables.extend(rectification_table);
     View {
+        options: *options,
         title: format!("关于{period}{}情况的通报", report.campaign.name),
         campaign_name: report.campaign.name.clone(),
         region: report.campaign.region.clone(),
