@@ -6,6 +6,7 @@ use jianfu::error::Error;
 use jianfu::lang::Lang;
 use jianfu::load::{Scope, load_campaign};
 use jianfu::percent::{Rounding, percent};
+use jianfu::progress::Show;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,6 +18,9 @@ struct Cli {
     /// Language of messages: zh (default) or en.
     #[arg(long, global = true, value_enum, default_value_t = Lang::Zh)]
     lang: Lang,
+    /// No progress display on stderr (it is shown only on a terminal anyway).
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -46,6 +50,35 @@ enum Command {
         /// Write report.pdf as PDF/A-2b, for archiving.
         #[arg(long)]
         pdf_a: bool,
+        /// Print the time spent in each stage (load, analyse, render, write) to stderr.
+        #[arg(long)]
+        timings: bool,
+        /// Write metrics.json and manifest.json only (no charts, HTML, XLSX or PDF).
+        #[arg(long)]
+        figures_only: bool,
+    },
+    /// Write a synthetic campaign of any size (for benchmarks and scale tests).
+    Synth {
+        /// The campaign folder to write.
+        dir: PathBuf,
+        /// Groups in the baseline inventory.
+        #[arg(long, default_value_t = 1000)]
+        groups: u64,
+        /// Accounts in the baseline inventory.
+        #[arg(long, default_value_t = 200)]
+        accounts: u64,
+        /// Mean members per group.
+        #[arg(long, default_value_t = 20)]
+        members_per_group: u64,
+        /// Number of snapshots (the first is the baseline).
+        #[arg(long, default_value_t = 2)]
+        snapshots: u32,
+        /// csv or parquet.
+        #[arg(long, default_value = "csv")]
+        format: jianfu::synth::SynthFormat,
+        /// Seed: the same seed and sizes always give the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Start a new campaign: campaign.toml and empty inventory workbooks to fill in.
     Init {
@@ -102,6 +135,7 @@ fn today() -> chrono::NaiveDate {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang;
+    let show = if cli.quiet { Show::Quiet } else { Show::Auto };
     let ok = match cli.command {
         Command::Build {
             campaigns,
@@ -111,6 +145,8 @@ fn main() -> ExitCode {
             font_dirs,
             no_system_fonts,
             pdf_a,
+            timings,
+            figures_only,
         } => {
             let campaigns = if campaigns.is_empty() {
                 campaigns_under(std::path::Path::new("data"))
@@ -134,12 +170,21 @@ fn main() -> ExitCode {
                 font_dirs,
                 no_system_fonts,
                 pdf_a,
+                show,
+                figures_only,
             };
             let mut ok = true;
             for campaign in &campaigns {
                 match build(campaign, &options) {
                     Ok(built) => {
                         println!("{}", summary(lang, &built));
+                        if timings {
+                            let total: f64 = built.timings.iter().map(|(_, s)| s).sum();
+                            for (stage, secs) in &built.timings {
+                                eprintln!("timing {stage:<8} {secs:>9.3} s");
+                            }
+                            eprintln!("timing {:<8} {total:>9.3} s", "total");
+                        }
                         for e in &built.failed {
                             ok = false;
                             for line in e.lines(lang) {
@@ -197,6 +242,45 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("{}", e.message(lang));
+                    false
+                }
+            }
+        }
+        Command::Synth {
+            dir,
+            groups,
+            accounts,
+            members_per_group,
+            snapshots,
+            format,
+            seed,
+        } => {
+            let options = jianfu::synth::SynthOptions {
+                groups,
+                accounts,
+                members_per_group,
+                snapshots,
+                format,
+                seed,
+            };
+            let bar = jianfu::progress::bar(show, 1000, "synth");
+            let result = jianfu::synth::synth(&dir, &options, &mut |f| {
+                bar.set_position((f * 1000.0) as u64)
+            });
+            bar.finish_and_clear();
+            match result {
+                Ok(w) => {
+                    println!(
+                        "{}: {} group rows, {} account rows, {} member rows",
+                        dir.display(),
+                        w.group_rows,
+                        w.account_rows,
+                        w.member_rows
+                    );
+                    true
+                }
+                Err(e) => {
+                    report_error(lang, &dir, &Error::write(&dir, e));
                     false
                 }
             }
