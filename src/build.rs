@@ -4,6 +4,7 @@
 use crate::analyse::analyse;
 use crate::error::Error;
 use crate::load::{Inventory, Scope, load_campaign_with};
+use crate::progress::{Show, Stages};
 use crate::render::manifest::{FileEntry, Manifest, Tool};
 use crate::render::view;
 use crate::render::{self, Output, charts, html, pdf, xlsx};
@@ -30,6 +31,10 @@ pub struct BuildOptions {
     /// The largest table read, in bytes (`--max-table-mb`); default: campaign.toml's
     /// `max_table_bytes`, else 512 MiB.
     pub max_table_bytes: Option<u64>,
+    /// Progress spinners on a terminal, or nothing (`--quiet`).
+    pub show: Show,
+    /// Write metrics.json (and the manifest) only: no charts, HTML, XLSX or PDF.
+    pub figures_only: bool,
 }
 
 /// A finished build.
@@ -39,38 +44,48 @@ pub struct Built {
     /// Outputs that could not be made (report.pdf without a Chinese font); every other
     /// output was written. The command fails when this is not empty.
     pub failed: Vec<Error>,
+    /// Seconds spent in each stage, in order (`--timings`).
+    pub timings: Vec<(String, f64)>,
     /// The report on disk was already exactly this one; nothing was rewritten.
     pub unchanged: bool,
 }
 
 /// Builds one campaign's report. On error nothing is left in the output folder.
 pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
+    let mut stages = Stages::new(options.show);
     let scope = options.at.map_or(Scope::Latest, Scope::UpTo);
-    let inventory =
-        load_campaign_with(campaign, scope, options.max_table_bytes).map_err(Error::Input)?;
-    let report = analyse(&inventory)?;
-    let view = view::view(&report, &inventory.config.report);
-    let charts = charts::charts(&report, &view);
-    let mut outputs = vec![
-        render::metrics_json(&report),
-        html::render_html(&view, &charts, options.templates.as_deref())?,
-        xlsx::render_xlsx(&view)?,
-    ];
-    outputs.extend(charts.iter().map(|chart| Output {
-        path: format!("charts/{}.svg", chart.id),
-        bytes: chart.svg.clone().into_bytes(),
-    }));
+    let inventory = stages
+        .run("load", "读取台账", || {
+            load_campaign_with(campaign, scope, options.max_table_bytes)
+        })
+        .map_err(Error::Input)?;
+    // The manifest's input hashes are read on another core while the report is computed.
+    let hashing = {
+        let paths = inventory.inputs.clone();
+        let dir = inventory.dir.clone();
+        std::thread::spawn(move || hash_inputs(&paths, &dir))
+    };
+    let report = stages.run("analyse", "计算指标", || analyse(&inventory))?;
+    let mut outputs = vec![render::metrics_json(&report)];
     let mut failed = Vec::new();
-    match pdf::render_pdf(&view, &charts, &pdf_options(&inventory, options)) {
-        Ok(pdf) => outputs.push(pdf),
-        // Everything else is still written; the failure is reported after.
-        Err(e) => failed.push(e),
+    if !options.figures_only {
+        render_documents(
+            &report,
+            &inventory,
+            options,
+            &mut stages,
+            &mut outputs,
+            &mut failed,
+        )?;
     }
     let target = options
         .out
         .join(&report.campaign.id)
         .join(&report.campaign.current);
-    let manifest = manifest(&inventory, &report, &outputs)?;
+    let inputs = hashing
+        .join()
+        .map_err(|_| Error::Internal("hashing the inputs failed".into()))??;
+    let manifest = manifest(inputs, &report, &outputs)?;
     // The manifest names every input and output by hash: if the report on disk has the
     // same one and its files still match, there is nothing to rewrite.
     if unchanged(&target, &manifest) {
@@ -79,19 +94,23 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
             dir: target,
             report,
             failed,
+            timings: stages.timings,
             unchanged: true,
         });
     }
-    let staging = Staging::new(&target)?;
-    for output in &outputs {
-        staging.write(&output.path, &output.bytes)?;
-    }
-    staging.write("manifest.json", &manifest)?;
-    let dir = staging.commit()?;
+    let dir = stages.run("write", "写入报告", || -> Result<PathBuf, Error> {
+        let staging = Staging::new(&target)?;
+        for output in &outputs {
+            staging.write(&output.path, &output.bytes)?;
+        }
+        staging.write("manifest.json", &manifest)?;
+        staging.commit()
+    })?;
     Ok(Built {
         dir,
         report,
         failed,
+        timings: stages.timings,
         unchanged: false,
     })
 }
@@ -119,6 +138,85 @@ fn unchanged(dir: &Path, manifest: &[u8]) -> bool {
     })
 }
 
+/// The documents: charts, index.html, tables.xlsx, report.pdf.
+fn render_documents(
+    report: &Report,
+    inventory: &Inventory,
+    options: &BuildOptions,
+    stages: &mut Stages,
+    outputs: &mut Vec<Output>,
+    failed: &mut Vec<Error>,
+) -> Result<(), Error> {
+    let (view, charts) = stages.run("view", "生成图表", || {
+        let view = view::view(report, &inventory.config.report);
+        let charts = charts::charts(report, &view);
+        (view, charts)
+    });
+    // The documents show the top rows of long tables; tables.xlsx has every row.
+    let documents = render::for_documents(&view);
+    outputs.push(stages.run("html", "生成网页", || {
+        html::render_html(&documents, &charts, options.templates.as_deref())
+    })?);
+    outputs.push(stages.run("xlsx", "生成表格", || xlsx::render_xlsx(&view))?);
+    outputs.extend(charts.iter().map(|chart| Output {
+        path: format!("charts/{}.svg", chart.id),
+        bytes: chart.svg.clone().into_bytes(),
+    }));
+    match stages.run("pdf", "排版 PDF", || {
+        pdf::render_pdf(&documents, &charts, &pdf_options(inventory, options))
+    }) {
+        Ok(pdf) => outputs.push(pdf),
+        // Everything else is still written; the failure is reported after.
+        Err(e) => failed.push(e),
+    }
+    Ok(())
+}
+
+/// Each input's SHA-256, streamed from disk (never the whole file in memory).
+fn hash_inputs(paths: &[PathBuf], dir: &Path) -> Result<Vec<FileEntry>, Error> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut inputs = Vec::with_capacity(paths.len());
+    let mut buf = vec![0u8; 1 << 20];
+    for path in paths {
+        let unreadable = |e: std::io::Error| {
+            Error::Input(vec![crate::problem::Problem::file(
+                path.display().to_string(),
+                crate::problem::ProblemKind::Unreadable {
+                    detail: e.to_string(),
+                },
+            )])
+        };
+        let mut file = std::fs::File::open(path).map_err(unreadable)?;
+        let mut hasher = Sha256::new();
+        let mut bytes = 0u64;
+        loop {
+            let n = file.read(&mut buf).map_err(unreadable)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            bytes += n as u64;
+        }
+        let relative = path
+            .strip_prefix(dir)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        inputs.push(FileEntry {
+            path: relative,
+            sha256: hasher
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+            bytes,
+        });
+    }
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(inputs)
+}
+
 /// The PDF's settings: the command's, plus the campaign's font folders (relative to it).
 fn pdf_options(inventory: &Inventory, options: &BuildOptions) -> pdf::PdfOptions {
     let mut font_dirs = options.font_dirs.clone();
@@ -137,25 +235,7 @@ fn pdf_options(inventory: &Inventory, options: &BuildOptions) -> pdf::PdfOptions
     }
 }
 
-fn manifest(inventory: &Inventory, report: &Report, outputs: &[Output]) -> Result<Vec<u8>, Error> {
-    let mut inputs = Vec::with_capacity(inventory.inputs.len());
-    for path in &inventory.inputs {
-        let content = std::fs::read(path).map_err(|e| {
-            Error::Input(vec![crate::problem::Problem::file(
-                path.display().to_string(),
-                crate::problem::ProblemKind::Unreadable {
-                    detail: e.to_string(),
-                },
-            )])
-        })?;
-        let relative = path
-            .strip_prefix(&inventory.dir)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        inputs.push(FileEntry::of(relative, &content));
-    }
-    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+fn manifest(inputs: Vec<FileEntry>, report: &Report, outputs: &[Output]) -> Result<Vec<u8>, Error> {
     let mut outputs: Vec<FileEntry> = outputs
         .iter()
         .map(|o| FileEntry::of(o.path.clone(), &o.bytes))

@@ -6,6 +6,7 @@ use jianfu::error::Error;
 use jianfu::lang::Lang;
 use jianfu::load::{Scope, load_campaign_with};
 use jianfu::percent::{Rounding, percent};
+use jianfu::progress::Show;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,6 +18,9 @@ struct Cli {
     /// Language of messages: zh (default) or en.
     #[arg(long, global = true, value_enum, default_value_t = Lang::Zh)]
     lang: Lang,
+    /// No progress display on stderr (it is shown only on a terminal anyway).
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -57,6 +61,12 @@ enum Command {
         max_table_mb: Option<u64>,
         #[command(flatten)]
         render: RenderArgs,
+        /// Print the time spent in each stage (load, analyse, render, write) to stderr.
+        #[arg(long)]
+        timings: bool,
+        /// Write metrics.json and manifest.json only (no charts, HTML, XLSX or PDF).
+        #[arg(long)]
+        figures_only: bool,
     },
     /// One report comparing campaigns across cities, into OUT/.
     Compare {
@@ -68,6 +78,29 @@ enum Command {
         out: PathBuf,
         #[command(flatten)]
         render: RenderArgs,
+    },
+    /// Write a synthetic campaign of any size (for benchmarks and scale tests).
+    Synth {
+        /// The campaign folder to write.
+        dir: PathBuf,
+        /// Groups in the baseline inventory.
+        #[arg(long, default_value_t = 1000)]
+        groups: u64,
+        /// Accounts in the baseline inventory.
+        #[arg(long, default_value_t = 200)]
+        accounts: u64,
+        /// Mean members per group.
+        #[arg(long, default_value_t = 20)]
+        members_per_group: u64,
+        /// Number of snapshots (the first is the baseline).
+        #[arg(long, default_value_t = 2)]
+        snapshots: u32,
+        /// csv or parquet.
+        #[arg(long, default_value = "csv")]
+        format: jianfu::synth::SynthFormat,
+        /// Seed: the same seed and sizes always give the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Start a new campaign: campaign.toml and empty inventory workbooks to fill in.
     Init {
@@ -127,6 +160,7 @@ fn today() -> chrono::NaiveDate {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang;
+    let show = if cli.quiet { Show::Quiet } else { Show::Auto };
     let ok = match cli.command {
         Command::Build {
             campaigns,
@@ -134,6 +168,8 @@ fn main() -> ExitCode {
             at,
             render,
             max_table_mb,
+            timings,
+            figures_only,
         } => {
             let campaigns = if campaigns.is_empty() {
                 campaigns_under(std::path::Path::new("data"))
@@ -158,12 +194,21 @@ fn main() -> ExitCode {
                 no_system_fonts: render.no_system_fonts,
                 pdf_a: render.pdf_a,
                 max_table_bytes: max_table_mb.map(mib_to_bytes),
+                show,
+                figures_only,
             };
             let mut ok = true;
             for campaign in &campaigns {
                 match build(campaign, &options) {
                     Ok(built) => {
                         println!("{}", summary(lang, &built));
+                        if timings {
+                            let total: f64 = built.timings.iter().map(|(_, s)| s).sum();
+                            for (stage, secs) in &built.timings {
+                                eprintln!("timing {stage:<8} {secs:>9.3} s");
+                            }
+                            eprintln!("timing {:<8} {total:>9.3} s", "total");
+                        }
                         for e in &built.failed {
                             ok = false;
                             for line in e.lines(lang) {
@@ -263,6 +308,45 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("{}", e.message(lang));
+                    false
+                }
+            }
+        }
+        Command::Synth {
+            dir,
+            groups,
+            accounts,
+            members_per_group,
+            snapshots,
+            format,
+            seed,
+        } => {
+            let options = jianfu::synth::SynthOptions {
+                groups,
+                accounts,
+                members_per_group,
+                snapshots,
+                format,
+                seed,
+            };
+            let bar = jianfu::progress::bar(show, 1000, "synth");
+            let result = jianfu::synth::synth(&dir, &options, &mut |f| {
+                bar.set_position((f * 1000.0) as u64)
+            });
+            bar.finish_and_clear();
+            match result {
+                Ok(w) => {
+                    println!(
+                        "{}: {} group rows, {} account rows, {} member rows",
+                        dir.display(),
+                        w.group_rows,
+                        w.account_rows,
+                        w.member_rows
+                    );
+                    true
+                }
+                Err(e) => {
+                    report_error(lang, &dir, &Error::write(&dir, e));
                     false
                 }
             }

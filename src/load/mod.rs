@@ -2,6 +2,7 @@
 //! snapshots, reads and types each table, and returns either the whole inventory or the
 //! complete list of problems.
 
+pub mod columnar;
 pub mod decode;
 pub mod grid;
 pub mod limits;
@@ -166,6 +167,15 @@ fn read_table(
         return None;
     }
     let sheet = config.sheets.get(kind.key()).map(String::as_str);
+    // Big tables: read as columns by polars; the grid path handles everything else.
+    let fast = match grid::Format::from_path(path) {
+        Some(grid::Format::Csv) => columnar::read_csv(kind, &file, path, problems),
+        Some(grid::Format::Parquet) => columnar::read_parquet(kind, &file, path, problems),
+        _ => None,
+    };
+    if let Some(table) = fast {
+        return table;
+    }
     match grid::read_grid(path, sheet, kind.stems()) {
         Ok(grid) => table::type_table(kind, &file, grid, problems),
         Err(kind) => {

@@ -36,15 +36,15 @@ impl Table {
 }
 
 /// One mapped column: its position in the row, its spec, its header as written.
-struct Mapped {
-    index: usize,
-    spec: &'static ColumnSpec,
-    header: String,
+pub(super) struct Mapped {
+    pub index: usize,
+    pub spec: &'static ColumnSpec,
+    pub header: String,
 }
 
 /// Finds the header row: the first row in which at least two cells (or every non-blank
 /// cell, if only one) name known columns.
-fn find_header(kind: TableKind, grid: &Grid) -> Option<usize> {
+pub(super) fn find_header(kind: TableKind, grid: &Grid) -> Option<usize> {
     grid.rows
         .iter()
         .take(HEADER_SEARCH_ROWS)
@@ -61,7 +61,7 @@ fn find_header(kind: TableKind, grid: &Grid) -> Option<usize> {
 /// Maps header cells to canonical columns. When several headers name one column (a
 /// sheet with both 序号 and 群编号), the one listed first among the aliases wins, so the
 /// running number 序号 never shadows a real id.
-fn map_columns(kind: TableKind, header: &[Cell]) -> Vec<Mapped> {
+pub(super) fn map_columns(kind: TableKind, header: &[Cell]) -> Vec<Mapped> {
     let mut best: BTreeMap<&'static str, (usize, Mapped)> = BTreeMap::new();
     for (index, cell) in header.iter().enumerate() {
         let written = cell.display();
@@ -107,6 +107,15 @@ impl Values {
             ValueType::Count => Values::Count(Vec::with_capacity(capacity)),
             ValueType::Date => Values::Date(Vec::with_capacity(capacity)),
             ValueType::Bool => Values::Bool(Vec::with_capacity(capacity)),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Values::Text(v) => v.len(),
+            Values::Count(v) => v.len(),
+            Values::Date(v) => v.len(),
+            Values::Bool(v) => v.len(),
         }
     }
 
@@ -242,21 +251,7 @@ pub fn type_table(
         return None;
     };
     let mapped = map_columns(kind, &grid.rows[header_at].1);
-    let mut complete = true;
-    for spec in kind.columns().iter().filter(|c| c.required) {
-        if !mapped.iter().any(|m| m.spec.canonical == spec.canonical) {
-            let accepted = spec.aliases.iter().map(|a| a.to_string()).collect();
-            problems.push(Problem::file(
-                file,
-                ProblemKind::MissingColumn {
-                    canonical: spec.canonical,
-                    accepted,
-                },
-            ));
-            complete = false;
-        }
-    }
-    if !complete {
+    if !check_required(kind, file, &mapped, problems) {
         return None;
     }
 
@@ -297,6 +292,11 @@ pub fn type_table(
                 }
                 None => read_cell(m.spec.ty, cell, values),
             };
+            // An unreadable cell is null, so the table stays whole and every later
+            // check (duplicate ids, merge targets) still runs and reports.
+            if values.len() < rows.len() {
+                values.push_null();
+            }
             if let Err(kind) = checked {
                 problems.push(Problem::cell(
                     file,
@@ -316,21 +316,11 @@ pub fn type_table(
         .zip(columns)
         .collect();
     for spec in kind.columns() {
-        let values = by_name.remove(spec.canonical).unwrap_or_else(|| {
-            // A table without a status column lists only items in use.
-            if spec.ty == ValueType::Status {
-                return Values::Text(vec![
-                    Some(values::Status::Active.as_str().into());
-                    body.len()
-                ]);
-            }
-            let mut empty = Values::for_type(spec.ty, body.len());
-            for _ in 0..body.len() {
-                empty.push_null();
-            }
-            empty
-        });
-        frame_columns.push(values.into_column(spec.canonical));
+        let column = match by_name.remove(spec.canonical) {
+            Some(values) => values.into_column(spec.canonical),
+            None => absent_column(spec, body.len()),
+        };
+        frame_columns.push(column);
     }
     frame_columns.push(Column::new(ROW.into(), rows));
     let frame = DataFrame::new(body.len(), frame_columns).ok()?;
@@ -345,9 +335,53 @@ pub fn type_table(
         headers,
         frame,
     };
-    check_ids(&table, problems);
-    check_merge_targets(&table, problems);
+    check_table(&table, problems);
     Some(table)
+}
+
+/// Reports every required column the mapping lacks; false when any is missing.
+pub(super) fn check_required(
+    kind: TableKind,
+    file: &str,
+    mapped: &[Mapped],
+    problems: &mut Problems,
+) -> bool {
+    let mut complete = true;
+    for spec in kind.columns().iter().filter(|c| c.required) {
+        if !mapped.iter().any(|m| m.spec.canonical == spec.canonical) {
+            let accepted = spec.aliases.iter().map(|a| a.to_string()).collect();
+            problems.push(Problem::file(
+                file,
+                ProblemKind::MissingColumn {
+                    canonical: spec.canonical,
+                    accepted,
+                },
+            ));
+            complete = false;
+        }
+    }
+    complete
+}
+
+/// The column of a canonical name the file lacks: all null, except status (a table
+/// without a status column lists only items in use).
+pub(super) fn absent_column(spec: &ColumnSpec, height: usize) -> Column {
+    let values = if spec.ty == ValueType::Status {
+        Values::Text(vec![Some(values::Status::Active.as_str().into()); height])
+    } else {
+        let mut empty = Values::for_type(spec.ty, height);
+        for _ in 0..height {
+            empty.push_null();
+        }
+        empty
+    };
+    values.into_column(spec.canonical)
+}
+
+/// The checks on a whole typed table: unique ids, known merge targets.
+pub(super) fn check_table(table: &Table, problems: &mut Problems) {
+    check_ids(table, problems);
+    check_merge_targets(table, problems);
 }
 
 /// Ids must be unique within a table (groups, accounts, units).

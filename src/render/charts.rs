@@ -38,6 +38,8 @@ const SMALL_PX: f64 = 12.0;
 const MARGIN: i32 = 12;
 /// Category labels longer than this many pixels are shortened with “…”.
 const MAX_LABEL_PX: f64 = 190.0;
+/// Most bars in a chart of townships; the rest are in the annex tables.
+const CHART_ROWS: usize = 30;
 
 // Okabe–Ito.
 const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
@@ -486,9 +488,11 @@ fn by_township(kind: &Kind, view: &View) -> Option<Chart> {
         return None;
     }
     let sorted = sorted_by_before(rows);
+    // A province has thousands of townships: the chart shows the largest ones.
+    let cut = sorted.len() > CHART_ROWS;
     let drawn = hbar(
         &before_after(),
-        &before_after_rows(&sorted, "市直单位"),
+        &before_after_rows(&sorted[..sorted.len().min(CHART_ROWS)], "市直单位"),
         true,
     );
     let top = sorted[0];
@@ -505,10 +509,18 @@ fn by_township(kind: &Kind, view: &View) -> Option<Chart> {
         top.figures.after,
         noun = kind.noun,
     );
+    let title = if cut {
+        format!(
+            "清理前{}最多的{}个乡镇街道清理前后数量",
+            kind.noun, CHART_ROWS
+        )
+    } else {
+        format!("各乡镇街道{}清理前后数量", kind.noun)
+    };
     Some(finish(
         drawn,
         &format!("{}_by_township", kind.id),
-        &format!("各乡镇街道{}清理前后数量", kind.noun),
+        &title,
         &alt,
     ))
 }

@@ -38,3 +38,49 @@ pub struct Chart {
     pub alt: String,
     pub svg: String,
 }
+
+/// Most rows an annex table shows in index.html and report.pdf: a reader scans fifty
+/// units, not thirty thousand. tables.xlsx keeps every row.
+pub const DOCUMENT_ROWS: usize = 50;
+
+/// The view as the documents show it: each annex table longer than [`DOCUMENT_ROWS`] cut
+/// to the rows with the most items at the baseline (largest first, numbered anew), its
+/// title saying so and pointing to tables.xlsx for the complete list.
+pub fn for_documents(view: &view::View) -> std::borrow::Cow<'_, view::View> {
+    use view::{CellValue, CellView};
+    if view.tables.iter().all(|t| t.rows.len() <= DOCUMENT_ROWS) {
+        return std::borrow::Cow::Borrowed(view);
+    }
+    let before = |row: &[CellView]| match row.get(2).map(|c| &c.value) {
+        Some(CellValue::Count { n }) => *n,
+        _ => 0,
+    };
+    let mut cut = view.clone();
+    for table in &mut cut.tables {
+        let total = table.rows.len();
+        if total <= DOCUMENT_ROWS {
+            continue;
+        }
+        let mut order: Vec<usize> = (0..total).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(before(&table.rows[i])));
+        order.truncate(DOCUMENT_ROWS);
+        let mut rows: Vec<Vec<CellView>> = order
+            .into_iter()
+            .map(|i| std::mem::take(&mut table.rows[i]))
+            .collect();
+        for (n, row) in rows.iter_mut().enumerate() {
+            if let Some(first) = row.first_mut() {
+                *first = CellView {
+                    text: (n + 1).to_string(),
+                    value: CellValue::Count { n: n as u64 + 1 },
+                };
+            }
+        }
+        table.rows = rows;
+        table.title = format!(
+            "{}（共{}项，列出清理前数量最多的{}项，完整名单见 tables.xlsx）",
+            table.title, total, DOCUMENT_ROWS
+        );
+    }
+    std::borrow::Cow::Owned(cut)
+}

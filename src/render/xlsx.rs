@@ -88,6 +88,9 @@ impl Styles {
     }
 }
 
+/// Body rows per sheet: Excel's 1,048,576 rows less the header and the 合计 row.
+pub const SHEET_ROWS: usize = 1_048_576 - 2;
+
 fn write(view: &View) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let mut properties = DocProperties::new()
@@ -108,9 +111,35 @@ fn write(view: &View) -> Result<Vec<u8>, XlsxError> {
 
     let mut names: HashSet<String> = HashSet::from([SUMMARY_SHEET.to_string()]);
     for table in &view.tables {
-        let sheet = workbook.add_worksheet();
-        sheet.set_name(sheet_name(&table.title, &mut names))?;
-        write_table(sheet, table, &mut styles)?;
+        if table.rows.len() <= SHEET_ROWS {
+            let sheet = workbook.add_worksheet();
+            sheet.set_name(sheet_name(&table.title, &mut names))?;
+            write_table(sheet, table, &mut styles)?;
+            continue;
+        }
+        // Past Excel's row limit the table goes on over several sheets (续2, 续3, …),
+        // each with the header; the 合计 row ends the last one.
+        let parts = table.rows.len().div_ceil(SHEET_ROWS);
+        for (k, chunk) in table.rows.chunks(SHEET_ROWS).enumerate() {
+            let part = TableView {
+                id: table.id.clone(),
+                title: if k == 0 {
+                    table.title.clone()
+                } else {
+                    format!("{}（续{}）", table.title, k + 1)
+                },
+                columns: table.columns.clone(),
+                rows: chunk.to_vec(),
+                total: if k + 1 == parts {
+                    table.total.clone()
+                } else {
+                    None
+                },
+            };
+            let sheet = workbook.add_worksheet();
+            sheet.set_name(sheet_name(&part.title, &mut names))?;
+            write_table(sheet, &part, &mut styles)?;
+        }
     }
     for list in &view.rectification {
         let sheet = workbook.add_worksheet();

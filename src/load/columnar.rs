@@ -1,0 +1,535 @@
+//! The fast path for big tables: UTF-8 CSV read by polars' multi-threaded CSV reader,
+//! and Parquet read as columns, then typed column by column — no grid of cells, no
+//! `String` per cell.
+//!
+//! It gives exactly what the grid path gives (the same values, the same problems, the
+//! same row numbers), and steps aside (returns `None`) whenever it cannot promise that:
+//! another encoding, blank lines, a quoted field spanning lines, ragged rows. Row numbers:
+//! a data row's number is its index + the header row's number + 1.
+
+use super::grid::Cell;
+use super::schema::{TableKind, ValueType};
+use super::table::{self, ROW, Table};
+use super::values;
+use crate::problem::{Expected, Problem, ProblemKind, Problems};
+use polars::prelude::*;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// How many records may precede the header row (title, notes, blank rows).
+const HEADER_SEARCH_ROWS: usize = 50;
+
+/// Reads a UTF-8 CSV file with polars. `None`: use the grid path instead.
+pub fn read_csv(
+    kind: TableKind,
+    file: &str,
+    path: &Path,
+    problems: &mut Problems,
+) -> Option<Option<Table>> {
+    let bytes = std::fs::read(path).ok()?;
+    let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let text = std::str::from_utf8(&bytes[start..]).ok()?;
+    // Cells the limits refuse (control characters, over-long cells) are reported, row by
+    // row, by the grid path.
+    if may_break_cell_limits(text) {
+        return None;
+    }
+    // The header: the first records, read as the grid path reads them.
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut head = super::grid::Grid::default();
+    let mut ends = Vec::new();
+    let mut record = csv::StringRecord::new();
+    for index in 0..HEADER_SEARCH_ROWS {
+        if !reader.read_record(&mut record).ok()? {
+            break;
+        }
+        let cells = record
+            .iter()
+            .map(|f| {
+                if f.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(f.to_string())
+                }
+            })
+            .collect();
+        head.rows.push((index + 1, cells));
+        ends.push(reader.position().byte() as usize);
+    }
+    // No header row: let the grid path say so.
+    let header_at = table::find_header(kind, &head)?;
+    let body = &text[ends[header_at]..];
+    let header: Vec<String> = head.rows[header_at].1.iter().map(Cell::display).collect();
+    let width = header.len();
+    let first_row = header_at + 2;
+    if body.is_empty() {
+        return None;
+    }
+    // One record per line, no blank line: else row numbers could differ.
+    let b = body.as_bytes();
+    if body.contains("\n\n") || body.contains("\n\r\n") || body.starts_with(['\n', '\r']) {
+        return None;
+    }
+    let lines = b.iter().filter(|&&c| c == b'\n').count() + usize::from(!body.ends_with('\n'));
+    let schema =
+        Schema::from_iter((0..width).map(|i| Field::new(format!("c{i}").into(), DataType::String)));
+    let frame = CsvReader::new(std::io::Cursor::new(b))
+        .with_options(
+            CsvReadOptions::default()
+                .with_has_header(false)
+                .with_schema(Some(Arc::new(schema)))
+                .with_raise_if_empty(false),
+        )
+        .finish()
+        .ok()?;
+    if frame.height() != lines || frame.width() != width {
+        return None;
+    }
+    drop(bytes);
+    Some(type_columns(
+        kind,
+        file,
+        None,
+        header,
+        frame.into_columns(),
+        first_row,
+        problems,
+    ))
+}
+
+/// Reads a Parquet file as columns. Its header is row 1, its first record row 2.
+/// `None`: use the grid path instead (it reports unreadable files and odd headers).
+pub fn read_parquet(
+    kind: TableKind,
+    file: &str,
+    path: &Path,
+    problems: &mut Problems,
+) -> Option<Option<Table>> {
+    let handle = std::fs::File::open(path).ok()?;
+    let frame = ParquetReader::new(handle).finish().ok()?;
+    let header: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let head = super::grid::Grid {
+        rows: vec![(1, header.iter().map(|h| Cell::Text(h.clone())).collect())],
+        sheet: None,
+    };
+    table::find_header(kind, &head)?;
+    Some(type_columns(
+        kind,
+        file,
+        None,
+        header,
+        frame.into_columns(),
+        2,
+        problems,
+    ))
+}
+
+/// A cell as the grid path would show it in a message.
+fn shown(v: Option<&str>) -> String {
+    v.map_or_else(String::new, str::to_string)
+}
+
+/// True when `s` is already what `clean_text` makes of it.
+fn is_clean(s: &str) -> bool {
+    !s.is_empty()
+        && values::trim_spaces(s).len() == s.len()
+        && !s.chars().any(|c| ('\u{FF10}'..='\u{FF5A}').contains(&c))
+}
+
+/// Whether free text may hold a phone or ID-card number (a run of 11+ digits).
+/// Whether some cell may hold a control character or exceed the cell length limit:
+/// a byte scan, cheap next to parsing.
+fn may_break_cell_limits(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter()
+        .any(|&c| (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r')) || c == 0x7F)
+        || b.windows(2)
+            .any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
+        || b.split(|&c| c == b'\n')
+            .any(|line| line.len() > super::limits::MAX_CELL_CHARS)
+}
+
+fn may_hold_number(s: &str) -> bool {
+    let mut run = 0;
+    for b in s.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= 11 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
+fn clean<'a>(ty: ValueType, s: &'a str) -> Option<Cow<'a, str>> {
+    let text: Cow<str> = if is_clean(s) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(values::clean_text(s))
+    };
+    if text.is_empty() {
+        return None;
+    }
+    if ty == ValueType::Text && may_hold_number(&text) {
+        return Some(Cow::Owned(crate::privacy::mask_numbers(&text)));
+    }
+    Some(text)
+}
+
+/// The typed column of one mapped source column. Problems carry the row numbers.
+fn type_column(
+    ty: ValueType,
+    name: &str,
+    source: &Column,
+    rows: &[u32],
+    header: &str,
+    file: &str,
+    problems: &mut Vec<Problem>,
+) -> Column {
+    let name = PlSmallStr::from(name);
+    let mut bad = |i: usize, value: String, kind: ProblemKind| {
+        problems.push(Problem::cell(file, rows[i] as usize, header, value, kind));
+    };
+    // Typed Parquet columns need no parsing.
+    match (ty, source.dtype()) {
+        (ValueType::Count, dt) if dt.is_integer() => {
+            let ints = source
+                .cast(&DataType::Int64)
+                .expect("integers cast to Int64");
+            for (i, v) in ints.i64().expect("Int64").iter().enumerate() {
+                if v.is_some_and(|n| n < 0) {
+                    bad(
+                        i,
+                        v.unwrap_or(0).to_string(),
+                        ProblemKind::BadValue(Expected::Count),
+                    );
+                }
+            }
+            return ints.with_name(name);
+        }
+        (ValueType::Date, DataType::Date) => return source.clone().with_name(name),
+        (ValueType::Bool, DataType::Boolean) => return source.clone().with_name(name),
+        _ => {}
+    }
+    let text = source
+        .cast(&DataType::String)
+        .expect("any column casts to String");
+    let ca = text.str().expect("String");
+    let blank = |v: Option<&str>| v.is_none_or(|s| values::trim_spaces(s).is_empty());
+    match ty {
+        ValueType::Text | ValueType::Id => {
+            let out: StringChunked = ca
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let cleaned = v.and_then(|s| clean(ty, s));
+                    if ty == ValueType::Id && cleaned.is_none() {
+                        bad(i, shown(v), ProblemKind::EmptyRequired);
+                    }
+                    cleaned
+                })
+                .collect();
+            out.with_name(name).into_column()
+        }
+        ValueType::Status | ValueType::Term => {
+            let mut memo: HashMap<&str, Result<Option<&'static str>, ()>> = HashMap::new();
+            let out: StringChunked = ca
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let Some(s) = v else {
+                        return (ty == ValueType::Status).then(|| values::Status::Active.as_str());
+                    };
+                    let parsed = *memo.entry(s).or_insert_with(|| {
+                        let text = values::clean_text(s);
+                        match ty {
+                            ValueType::Status => values::parse_status(&text)
+                                .map(|s| Some(s.as_str()))
+                                .ok_or(()),
+                            _ if text.is_empty() => Ok(None),
+                            _ => values::parse_term(&text)
+                                .map(|t| Some(t.as_str()))
+                                .ok_or(()),
+                        }
+                    });
+                    parsed.unwrap_or_else(|()| {
+                        let expected = match ty {
+                            ValueType::Status => Expected::Status,
+                            _ => Expected::Term,
+                        };
+                        bad(i, s.to_string(), ProblemKind::BadValue(expected));
+                        None
+                    })
+                })
+                .collect();
+            out.with_name(name).into_column()
+        }
+        ValueType::Count => {
+            let out: Int64Chunked = ca
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    if blank(v) {
+                        return None;
+                    }
+                    let s = v.unwrap_or_default();
+                    let n = if s.bytes().all(|b| b.is_ascii_digit()) && s.len() < 18 {
+                        s.parse().ok()
+                    } else {
+                        values::parse_count(s)
+                    };
+                    if n.is_none() {
+                        bad(i, s.to_string(), ProblemKind::BadValue(Expected::Count));
+                    }
+                    n
+                })
+                .collect();
+            out.with_name(name).into_column()
+        }
+        ValueType::Date => {
+            let mut memo: HashMap<&str, Option<i32>> = HashMap::new();
+            let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+            let out: Int32Chunked = ca
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    if blank(v) {
+                        return None;
+                    }
+                    let s = v.unwrap_or_default();
+                    let d = *memo.entry(s).or_insert_with(|| {
+                        values::parse_date(s).map(|d| (d - epoch).num_days() as i32)
+                    });
+                    if d.is_none() {
+                        bad(i, s.to_string(), ProblemKind::BadValue(Expected::Date));
+                    }
+                    d
+                })
+                .collect();
+            out.with_name(name)
+                .into_column()
+                .cast(&DataType::Date)
+                .expect("Int32 casts to Date")
+        }
+        ValueType::Bool => {
+            let mut memo: HashMap<&str, Option<bool>> = HashMap::new();
+            let out: BooleanChunked = ca
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    if blank(v) {
+                        return None;
+                    }
+                    let s = v.unwrap_or_default();
+                    let b = *memo.entry(s).or_insert_with(|| values::parse_bool(s));
+                    if b.is_none() {
+                        bad(i, s.to_string(), ProblemKind::BadValue(Expected::Bool));
+                    }
+                    b
+                })
+                .collect();
+            out.with_name(name).into_column()
+        }
+    }
+}
+
+/// Types raw columns (one per header cell) as a table of `kind`.
+fn type_columns(
+    kind: TableKind,
+    file: &str,
+    sheet: Option<String>,
+    header: Vec<String>,
+    mut raw: Vec<Column>,
+    first_row: usize,
+    problems: &mut Problems,
+) -> Option<Table> {
+    let header_cells: Vec<Cell> = header.iter().map(|h| Cell::Text(h.clone())).collect();
+    let mapped = table::map_columns(kind, &header_cells);
+    if !table::check_required(kind, file, &mapped, problems) {
+        return None;
+    }
+    let height = raw.first().map_or(0, Column::len);
+    let mut rows: Vec<u32> = (0..height).map(|i| (first_row + i) as u32).collect();
+    // Rows with every cell blank are skipped, as the grid path skips them.
+    let mut keep: Option<BooleanChunked> = None;
+    for c in &raw {
+        let filled: BooleanChunked = match c.str() {
+            Ok(ca) => ca
+                .iter()
+                .map(|v| v.is_some_and(|s| !values::trim_spaces(s).is_empty()))
+                .collect(),
+            Err(_) => c.is_not_null(),
+        };
+        keep = Some(match keep {
+            None => filled,
+            Some(k) => &k | &filled,
+        });
+    }
+    if let Some(keep) = keep.filter(|k| k.sum().unwrap_or(0) as usize != height) {
+        for c in &mut raw {
+            *c = c.filter(&keep).ok()?;
+        }
+        rows = rows
+            .into_iter()
+            .zip(keep.iter())
+            .filter_map(|(r, k)| k.unwrap_or(false).then_some(r))
+            .collect();
+    }
+    let height = rows.len();
+    let mut by_name: HashMap<&str, Column> = HashMap::new();
+    // Columns are typed one at a time; their problems are reported row by row, as the
+    // spreadsheet reads, so the capped list shows the first rows' problems.
+    let mut cell_problems = Vec::new();
+    for m in &mapped {
+        let source = raw
+            .get(m.index)
+            .cloned()
+            .unwrap_or_else(|| Column::full_null("".into(), height, &DataType::String));
+        let typed = type_column(
+            m.spec.ty,
+            m.spec.canonical,
+            &source,
+            &rows,
+            &m.header,
+            file,
+            &mut cell_problems,
+        );
+        by_name.insert(m.spec.canonical, typed);
+    }
+    cell_problems.sort_by_key(|p| p.row);
+    for problem in cell_problems {
+        problems.push(problem);
+    }
+    drop(raw);
+    let mut columns = Vec::with_capacity(kind.columns().len() + 1);
+    for spec in kind.columns() {
+        let column = by_name
+            .remove(spec.canonical)
+            .unwrap_or_else(|| table::absent_column(spec, height));
+        columns.push(column);
+    }
+    columns.push(Column::new(ROW.into(), rows));
+    let frame = DataFrame::new(height, columns).ok()?;
+    let headers = mapped
+        .into_iter()
+        .map(|m| (m.spec.canonical, m.header))
+        .collect();
+    let table = Table {
+        kind,
+        file: file.to_string(),
+        sheet,
+        headers,
+        frame,
+    };
+    table::check_table(&table, problems);
+    Some(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::grid::read_grid;
+    use crate::load::table::type_table;
+
+    /// The fast path and the grid path read a file to the same frame and problems.
+    fn both(kind: TableKind, name: &str, text: &str) -> (Option<Table>, Vec<Problem>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let mut fast_problems = Problems::default();
+        let fast = read_csv(kind, "f", &path, &mut fast_problems).expect("fast path taken");
+        let mut slow_problems = Problems::default();
+        let grid = read_grid(&path, None, kind.stems()).unwrap();
+        let slow = type_table(kind, "f", grid, &mut slow_problems);
+        let (fast_problems, slow_problems) = (fast_problems.into_vec(), slow_problems.into_vec());
+        assert_eq!(fast_problems, slow_problems);
+        match (&fast, &slow) {
+            (Some(f), Some(s)) => {
+                assert!(
+                    f.frame.equals_missing(&s.frame),
+                    "{:?}\n{:?}",
+                    f.frame,
+                    s.frame
+                );
+                assert_eq!(f.headers, s.headers);
+            }
+            (None, None) => {}
+            _ => panic!("one path read a table, the other not"),
+        }
+        (fast, fast_problems)
+    }
+
+    #[test]
+    fn fast_and_grid_paths_agree_on_values_and_problems() {
+        let text = "\u{FEFF}利川市工作群台账（2019年4月）,,,,,,,,\n\
+            编号,群名称,平台,单位,成员数,建群日期,期限,是否报备,状态\n\
+            LC0001,凉雾乡党建工作群 ,ＱＱ,凉雾乡,１２,2019/6/11,长期,是,正常\n\
+            LC0002,\"联系13812345678,张三\",微信,凉雾乡,\"1,234\",2019年6月11日,阶段性,否,已解散\n\
+            ,,,,,,,,\n\
+            LC0003,谋道镇防汛群,钉钉,谋道镇,-3,2019-13-01,永远,也许,不知道\n\
+            ,空编号群,微信,,,20190611,,,\n\
+            LC0001,重复,微信,,12.0,43627,,Y,合并\n";
+        let (table, problems) = both(TableKind::Groups, "groups.csv", text);
+        let table = table.unwrap();
+        assert_eq!(table.frame.height(), 5);
+        let rows: Vec<u32> = table
+            .frame
+            .column(ROW)
+            .unwrap()
+            .u32()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        assert_eq!(rows, vec![3, 4, 6, 7, 8]);
+        assert!(problems.len() >= 6, "{problems:?}");
+    }
+
+    #[test]
+    fn members_tables_agree() {
+        let mut text = String::from("群编号,成员编号,姓名,手机号\n");
+        for i in 0..2000 {
+            text.push_str(&format!(
+                "Q{:04},R{:05},张{},1381234{:04}\n",
+                i % 97,
+                i,
+                i % 7,
+                i
+            ));
+        }
+        let (table, problems) = both(TableKind::Members, "members.csv", &text);
+        assert!(problems.is_empty());
+        assert_eq!(table.unwrap().frame.height(), 2000);
+    }
+
+    #[test]
+    fn blank_lines_and_multiline_fields_take_the_grid_path() {
+        let dir = tempfile::tempdir().unwrap();
+        for (i, text) in [
+            "编号,群名称\nA,x\n\nB,y\n",
+            "编号,群名称\nA,\"two\nlines\"\nB,y\n",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let path = dir.path().join(format!("g{i}.csv"));
+            std::fs::write(&path, text).unwrap();
+            let mut problems = Problems::default();
+            assert!(read_csv(TableKind::Groups, "f", &path, &mut problems).is_none());
+        }
+    }
+}

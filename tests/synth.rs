@@ -1,0 +1,83 @@
+//! `jianfu synth` writes campaigns in the input contract that build, deterministically,
+//! and whose figures add up.
+
+use jianfu::build::{BuildOptions, build};
+use jianfu::progress::Show;
+use jianfu::report::Figures;
+use jianfu::synth::{SynthFormat, SynthOptions, synth};
+
+fn options(format: SynthFormat) -> SynthOptions {
+    SynthOptions {
+        groups: 400,
+        accounts: 90,
+        members_per_group: 8,
+        snapshots: 2,
+        format,
+        seed: 11,
+    }
+}
+
+fn adds_up(f: &Figures, what: &str) {
+    assert_eq!(f.after, f.before - f.closed + f.new, "{what}: {f:?}");
+    assert_eq!(f.closed, f.dissolved + f.merged + f.expired, "{what}");
+    assert_eq!(f.before, f.retained + f.closed, "{what}");
+}
+
+#[test]
+fn a_small_synthetic_campaign_builds_and_its_figures_add_up() {
+    for format in [SynthFormat::Csv, SynthFormat::Parquet] {
+        let tmp = tempfile::tempdir().unwrap();
+        let campaign = tmp.path().join("synth");
+        let written = synth(&campaign, &options(format), &mut |_| {}).unwrap();
+        assert!(written.member_rows > 400 * 4, "{written:?}");
+        let built = build(
+            &campaign,
+            &BuildOptions {
+                out: tmp.path().join("out"),
+                show: Show::Quiet,
+                ..BuildOptions::default()
+            },
+        )
+        .unwrap();
+        assert!(built.dir.join("metrics.json").is_file());
+        assert!(built.dir.join("index.html").is_file());
+        assert!(built.dir.join("tables.xlsx").is_file());
+        let report = &built.report;
+        for (kind, figures) in [("groups", &report.groups), ("accounts", &report.accounts)] {
+            let figures = figures.as_ref().unwrap();
+            adds_up(&figures.totals, kind);
+            // About three groups in four closed, some new, some trimmed.
+            assert!(
+                figures.totals.closed * 10 > figures.totals.before * 6,
+                "{kind}"
+            );
+            assert!(figures.totals.new > 0, "{kind}");
+            for row in figures.by_unit.iter().chain(&figures.by_platform) {
+                adds_up(&row.figures, kind);
+            }
+        }
+        let groups = &report.groups.as_ref().unwrap().totals;
+        assert!(groups.merged > 0 && groups.expired > 0 && groups.dissolved > 0);
+        assert!(groups.trimmed > 0 && groups.members_removed >= groups.trimmed);
+        let burden = report.burden.as_ref().unwrap();
+        assert!(burden.before.mean > burden.after.mean);
+    }
+}
+
+#[test]
+fn the_same_seed_writes_the_same_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let wa = synth(&a, &options(SynthFormat::Csv), &mut |_| {}).unwrap();
+    synth(&b, &options(SynthFormat::Csv), &mut |_| {}).unwrap();
+    // campaign.toml names the campaign after its folder; every table must match.
+    for file in wa.files.iter().filter(|f| !f.ends_with("campaign.toml")) {
+        let rel = file.strip_prefix(&a).unwrap();
+        assert_eq!(
+            std::fs::read(file).unwrap(),
+            std::fs::read(b.join(rel)).unwrap(),
+            "{}",
+            rel.display()
+        );
+    }
+}
