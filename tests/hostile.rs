@@ -4,24 +4,6 @@
 mod common;
 use common::{Fixture, files_under, jianfu};
 
-fn build(f: &Fixture) -> std::process::Output {
-    let out = jianfu(
-        f.root.path(),
-        &[
-            "build",
-            f.dir().to_str().unwrap(),
-            "--out",
-            f.out().to_str().unwrap(),
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
 #[test]
 fn a_unit_name_of_two_thousand_characters_is_shortened_in_charts_and_kept_in_tables() {
     long_unit_name(2000);
@@ -54,7 +36,7 @@ fn long_unit_name(chars: usize) {
     f.table("2019-01-01", "groups.csv", table(false));
     f.table("2019-06-30", "groups.csv", table(true));
     let started = std::time::Instant::now();
-    build(&f);
+    f.build();
     assert!(
         started.elapsed().as_secs() < 60,
         "too slow: {:?}",
@@ -103,7 +85,7 @@ fn names_shaped_like_paths_stay_names() {
                  G2,..,/,C:\\\\Windows,正常\n";
     f.table("2019-01-01", "groups.csv", table);
     f.table("2019-06-30", "groups.csv", table);
-    build(&f);
+    f.build();
     // Everything lands in out/<folder name>/<date>/, under the fixed output names.
     let files = files_under(&f.out());
     assert!(
@@ -166,7 +148,7 @@ fn members_personal_data_reaches_no_output() {
                    G2,M0002,李隐私,市委办,420500199001011234\n";
     f.table("2019-01-01", "members.csv", members);
     f.table("2019-06-30", "members.csv", members);
-    build(&f);
+    f.build();
     let dir = f.out().join("campaign/2019-06-30");
     for file in files_under(&dir) {
         let bytes = std::fs::read(dir.join(&file)).unwrap();

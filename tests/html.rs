@@ -392,20 +392,7 @@ fn rounding_and_precision_follow_the_campaign_settings() {
             format!("编号,状态\n{eight}").replace("G8\n", "G8,解散\n"),
         );
         let out = f.out();
-        let run = jianfu(
-            f.root.path(),
-            &[
-                "build",
-                f.dir().to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ],
-        );
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        f.build();
         std::fs::read_to_string(out.join("campaign/2019-06-30/index.html")).unwrap()
     };
     assert!(page("").contains("精简占比达12.5%"));

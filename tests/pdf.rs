@@ -190,20 +190,7 @@ fn hostile_fixture() -> Fixture {
 #[test]
 fn unit_names_that_look_like_markup_are_printed_literally() {
     let f = hostile_fixture();
-    let run = jianfu(
-        f.root.path(),
-        &[
-            "build",
-            f.dir().to_str().unwrap(),
-            "--out",
-            f.out().to_str().unwrap(),
-        ],
-    );
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    f.build();
     let pdf = f.out().join("campaign/2019-09-30/report.pdf");
     let flat: String = text_of(&pdf)
         .chars()

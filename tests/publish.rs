@@ -16,20 +16,7 @@ fn built_report(f: &Fixture, groups: usize) -> PathBuf {
     }
     f.table("2019-06-30", "groups.csv", current);
     let out = f.out();
-    let run = jianfu(
-        f.root.path(),
-        &[
-            "build",
-            f.dir().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    f.build();
     out.join("campaign/2019-06-30")
 }
 

@@ -42,6 +42,24 @@ impl Fixture {
         self.root.path().join("out")
     }
 
+    /// Builds the campaign into `out()` with the real binary; the build must succeed.
+    pub fn build(&self) {
+        let run = jianfu(
+            self.root.path(),
+            &[
+                "build",
+                self.dir().to_str().unwrap(),
+                "--out",
+                self.out().to_str().unwrap(),
+            ],
+        );
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+
     pub fn report(&self) -> jianfu::report::Report {
         let inventory = jianfu::load::load_campaign(&self.dir(), jianfu::load::Scope::Latest)
             .unwrap_or_else(|problems| {
