@@ -1,7 +1,7 @@
 //! Cadre burden: how many active groups each cadre sits in, and how many messages those
 //! groups carry, before and after. Cadres are named only by keyed pseudonyms.
 
-use super::items::memberships;
+use crate::analyse::Run;
 use crate::load::Table;
 use crate::privacy::Pseudonyms;
 use crate::report::{Burden, BurdenBin, BurdenStats, MessageLoad, TopCadre};
@@ -10,36 +10,66 @@ use polars::prelude::*;
 /// How many of the most burdened cadres the report lists.
 const TOP_CADRES: usize = 10;
 
-/// Active groups (and their monthly messages) per member at one snapshot.
-fn groups_per_member(groups: &DataFrame, members: &DataFrame, side: &str) -> LazyFrame {
+/// One row per distinct membership of a snapshot: the member, 1 in the snapshot's column
+/// when the group is active there (0 otherwise, and 0 in the other snapshot's column), and
+/// the group's monthly messages likewise.
+fn flagged(groups: &DataFrame, pairs: &DataFrame, at_baseline: bool) -> LazyFrame {
     let active = groups
         .clone()
         .lazy()
         .filter(col("status").eq(lit("active")))
-        .select([col("id"), col("messages_30d")]);
-    memberships(members)
+        .select([
+            col("id"),
+            lit(1i64).alias("_active"),
+            col("messages_30d")
+                .cast(DataType::Int64)
+                .fill_null(lit(0i64))
+                .alias("_messages"),
+        ]);
+    // Literal integers are "dynamic"; the two snapshots' frames must agree on types.
+    let zero = || lit(0i64).cast(DataType::Int64);
+    let (groups, messages) = (
+        col("_active").fill_null(lit(0i64)).cast(DataType::Int64),
+        col("_messages").fill_null(lit(0i64)).cast(DataType::Int64),
+    );
+    let columns = if at_baseline {
+        [
+            col("member_id"),
+            groups.alias("before"),
+            zero().alias("after"),
+            messages.alias("messages_before"),
+            zero().alias("messages_after"),
+        ]
+    } else {
+        [
+            col("member_id"),
+            zero().alias("before"),
+            groups.alias("after"),
+            zero().alias("messages_before"),
+            messages.alias("messages_after"),
+        ]
+    };
+    pairs
+        .clone()
+        .lazy()
         .join(
             active,
             [col("group_id")],
             [col("id")],
-            JoinArgs::new(JoinType::Inner),
+            JoinArgs::new(JoinType::Left),
         )
-        .group_by([col("member_id")])
-        .agg([
-            len().cast(DataType::Int64).alias(side),
-            col("messages_30d")
-                .sum()
-                .cast(DataType::Int64)
-                .alias(format!("messages_{side}")),
-        ])
+        .select(columns)
 }
 
 /// Where the burden is read from, and how cadres are shown.
 pub struct BurdenInputs<'a> {
     pub groups_before: &'a Table,
     pub members_before: &'a Table,
+    /// The baseline's distinct (group_id, member_id) pairs.
+    pub pairs_before: &'a DataFrame,
     pub groups_after: &'a Table,
     pub members_after: &'a Table,
+    pub pairs_after: &'a DataFrame,
     pub pseudonyms: &'a Pseudonyms,
     /// The campaign opted in to show cadres' names (姓名) instead of pseudonyms.
     pub show_names: bool,
@@ -61,7 +91,7 @@ fn stats(frame: &DataFrame, name: &str) -> PolarsResult<BurdenStats> {
                 .sum()
                 .alias("ge10"),
         ])
-        .collect()?;
+        .run()?;
     let f = |c: &str| -> PolarsResult<f64> { Ok(out.column(c)?.f64()?.get(0).unwrap_or(0.0)) };
     let u = |c: &str| -> PolarsResult<u64> { Ok(out.column(c)?.u64()?.get(0).unwrap_or(0)) };
     Ok(BurdenStats {
@@ -94,7 +124,7 @@ fn distribution(per_cadre: &DataFrame, max: u64) -> PolarsResult<Vec<BurdenBin>>
             .lazy()
             .group_by([col(name)])
             .agg([len().cast(DataType::UInt64).alias("cadres")])
-            .collect()?;
+            .run()?;
         let groups = counts.column(name)?.i64()?;
         let cadres = counts.column("cadres")?.u64()?;
         for (g, c) in groups.iter().zip(cadres.iter()) {
@@ -118,7 +148,7 @@ fn top_cadres(per_cadre: &DataFrame, inputs: &BurdenInputs) -> PolarsResult<Vec<
             SortMultipleOptions::default().with_order_descending_multi([true, true, false]),
         )
         .limit(TOP_CADRES as IdxSize)
-        .collect()?;
+        .run()?;
     let ids = top.column("member_id")?.str()?;
     let before = top.column("before")?.i64()?;
     let after = top.column("after")?.i64()?;
@@ -178,39 +208,23 @@ fn message_load(per_cadre: &DataFrame, inputs: &BurdenInputs) -> PolarsResult<Op
 /// The cadres are every member id in either snapshot's members table; a cadre absent from
 /// one snapshot sits in 0 groups there.
 pub fn burden(inputs: &BurdenInputs) -> PolarsResult<Option<Burden>> {
-    let groups_before = &inputs.groups_before.frame;
-    let groups_after = &inputs.groups_after.frame;
-    let members_before = &inputs.members_before.frame;
-    let members_after = &inputs.members_after.frame;
-    let cadres = concat(
+    // One pass: every membership of either snapshot, summed per cadre.
+    let sum = |name: &str| col(name).sum().cast(DataType::Int64);
+    let per_cadre = concat(
         [
-            members_before.clone().lazy().select([col("member_id")]),
-            members_after.clone().lazy().select([col("member_id")]),
+            flagged(&inputs.groups_before.frame, inputs.pairs_before, true),
+            flagged(&inputs.groups_after.frame, inputs.pairs_after, false),
         ],
         UnionArgs::default(),
     )?
-    .unique_stable(None, UniqueKeepStrategy::First);
-    let left = JoinArgs::new(JoinType::Left);
-    let per_cadre = cadres
-        .join(
-            groups_per_member(groups_before, members_before, "before"),
-            [col("member_id")],
-            [col("member_id")],
-            left.clone(),
-        )
-        .join(
-            groups_per_member(groups_after, members_after, "after"),
-            [col("member_id")],
-            [col("member_id")],
-            left,
-        )
-        .with_columns([
-            col("before").fill_null(lit(0)),
-            col("after").fill_null(lit(0)),
-            col("messages_before").fill_null(lit(0)),
-            col("messages_after").fill_null(lit(0)),
-        ])
-        .collect()?;
+    .group_by([col("member_id")])
+    .agg([
+        sum("before"),
+        sum("after"),
+        sum("messages_before"),
+        sum("messages_after"),
+    ])
+    .run()?;
     if per_cadre.height() == 0 {
         return Ok(None);
     }

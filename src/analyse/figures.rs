@@ -1,6 +1,7 @@
 //! Counting dispositions: totals and the breakdowns by unit, township, level and platform.
 
 use super::items::{DISSOLVED, EXPIRED, MERGED, NEW, RETAINED};
+use crate::analyse::Run;
 use crate::report::{DimensionRow, Figures, KindFigures};
 use polars::prelude::*;
 
@@ -80,12 +81,12 @@ fn figures_at(frame: &DataFrame, row: usize) -> PolarsResult<Figures> {
 
 /// The totals of one kind from its item rows.
 pub fn totals(items: LazyFrame) -> PolarsResult<Figures> {
-    figures_at(&items.select(counts()).collect()?, 0)
+    figures_at(&items.select(counts()).run()?, 0)
 }
 
 /// Totals and breakdowns of one kind from its item rows.
 pub fn kind_figures(items: LazyFrame) -> PolarsResult<KindFigures> {
-    let items = items.collect()?;
+    let items = items.run()?;
     let totals = totals(items.clone().lazy())?;
     let by = |dimension: &str| breakdown(&items, dimension);
     Ok(KindFigures {
@@ -108,7 +109,7 @@ fn breakdown(items: &DataFrame, dimension: &str) -> PolarsResult<Vec<DimensionRo
             [dimension],
             SortMultipleOptions::default().with_nulls_last(true),
         )
-        .collect()?;
+        .run()?;
     let keys = frame.column(dimension)?.str()?.clone();
     (0..frame.height())
         .map(|row| {

@@ -17,7 +17,8 @@ pub const NEW: &str = "new";
 pub struct Side<'a> {
     /// The kind's table (typed by `load`).
     pub items: &'a DataFrame,
-    /// The snapshot's members table, if any.
+    /// The snapshot's distinct (group_id, member_id) pairs ([`memberships`]), if it has
+    /// a members table.
     pub members: Option<&'a DataFrame>,
 }
 
@@ -50,13 +51,16 @@ pub fn memberships(members: &DataFrame) -> LazyFrame {
         .clone()
         .lazy()
         .select([col("group_id"), col("member_id")])
-        .unique_stable(None, UniqueKeepStrategy::First)
+        .unique(None, UniqueKeepStrategy::Any)
 }
 
-/// Members of each group present at the baseline and gone now, from the members tables.
+/// Members of each group present at the baseline and gone now, from the distinct
+/// memberships of both snapshots.
 fn removed_by_tables(before: &DataFrame, after: &DataFrame) -> LazyFrame {
-    let still = memberships(after).with_column(lit(true).alias("_still"));
-    memberships(before)
+    let still = after.clone().lazy().with_column(lit(true).alias("_still"));
+    before
+        .clone()
+        .lazy()
         .join(
             still,
             [col("group_id"), col("member_id")],

@@ -78,7 +78,7 @@ pub fn read_csv(
     if body.contains("\n\n") || body.contains("\n\r\n") || body.starts_with(['\n', '\r']) {
         return None;
     }
-    let lines = b.iter().filter(|&&c| c == b'\n').count() + usize::from(!body.ends_with('\n'));
+    let lines = memchr::memchr_iter(b'\n', b).count() + usize::from(!body.ends_with('\n'));
     let schema =
         Schema::from_iter((0..width).map(|i| Field::new(format!("c{i}").into(), DataType::String)));
     let frame = CsvReader::new(std::io::Cursor::new(b))
@@ -141,26 +141,45 @@ fn shown(v: Option<&str>) -> String {
     v.map_or_else(String::new, str::to_string)
 }
 
+/// True when a cell holds more than spaces.
+fn is_filled(s: &str) -> bool {
+    s.as_bytes().first().is_some_and(u8::is_ascii_graphic) || !values::trim_spaces(s).is_empty()
+}
+
 /// True when `s` is already what `clean_text` makes of it.
 fn is_clean(s: &str) -> bool {
+    // Most ids and names in big tables: plain ASCII with no space at either end.
+    let b = s.as_bytes();
+    if let (Some(first), Some(last)) = (b.first(), b.last())
+        && first.is_ascii_graphic()
+        && last.is_ascii_graphic()
+        && s.is_ascii()
+    {
+        return true;
+    }
     !s.is_empty()
         && values::trim_spaces(s).len() == s.len()
         && !s.chars().any(|c| ('\u{FF10}'..='\u{FF5A}').contains(&c))
 }
 
-/// Whether free text may hold a phone or ID-card number (a run of 11+ digits).
 /// Whether some cell may hold a control character or exceed the cell length limit:
-/// a byte scan, cheap next to parsing.
+/// byte scans the compiler vectorises, cheap next to parsing.
 fn may_break_cell_limits(text: &str) -> bool {
     let b = text.as_bytes();
-    b.iter()
-        .any(|&c| (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r')) || c == 0x7F)
-        || b.windows(2)
-            .any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
-        || b.split(|&c| c == b'\n')
-            .any(|line| line.len() > super::limits::MAX_CELL_CHARS)
+    let control = |c: u8| (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r')) || c == 0x7F;
+    let newlines = || memchr::memchr_iter(b'\n', b);
+    // A fold without early exit, per block, so each block is one vector loop.
+    b.chunks(1 << 16)
+        .any(|block| block.iter().fold(false, |found, &c| found | control(c)))
+        // C1 controls are U+0080..U+009F, encoded C2 80..C2 9F.
+        || memchr::memchr_iter(0xC2, b).any(|i| b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)))
+        || std::iter::once(0)
+            .chain(newlines().map(|i| i + 1))
+            .zip(newlines().chain(std::iter::once(b.len())))
+            .any(|(start, end)| end - start > super::limits::MAX_CELL_CHARS)
 }
 
+/// Whether free text may hold a phone or ID-card number (a run of 11+ digits).
 fn may_hold_number(s: &str) -> bool {
     let mut run = 0;
     for b in s.bytes() {
@@ -233,6 +252,14 @@ fn type_column(
     let blank = |v: Option<&str>| v.is_none_or(|s| values::trim_spaces(s).is_empty());
     match ty {
         ValueType::Text | ValueType::Id => {
+            // Already clean (the usual case in big tables): the column is kept as read.
+            let as_read = ca.iter().all(|v| match v {
+                None => ty == ValueType::Text,
+                Some(s) => is_clean(s) && !(ty == ValueType::Text && may_hold_number(s)),
+            });
+            if as_read {
+                return text.with_name(name);
+            }
             let out: StringChunked = ca
                 .iter()
                 .enumerate()
@@ -369,16 +396,19 @@ fn type_columns(
     let mut keep: Option<BooleanChunked> = None;
     for c in &raw {
         let filled: BooleanChunked = match c.str() {
-            Ok(ca) => ca
-                .iter()
-                .map(|v| v.is_some_and(|s| !values::trim_spaces(s).is_empty()))
-                .collect(),
+            Ok(ca) => ca.iter().map(|v| v.is_some_and(is_filled)).collect(),
             Err(_) => c.is_not_null(),
         };
-        keep = Some(match keep {
+        let k = match keep {
             None => filled,
             Some(k) => &k | &filled,
-        });
+        };
+        // Once every row has a filled cell, the other columns cannot change that.
+        let all = k.all();
+        keep = Some(k);
+        if all {
+            break;
+        }
     }
     if let Some(keep) = keep.filter(|k| k.sum().unwrap_or(0) as usize != height) {
         for c in &mut raw {
@@ -514,6 +544,20 @@ mod tests {
         let (table, problems) = both(TableKind::Members, "members.csv", &text);
         assert!(problems.is_empty());
         assert_eq!(table.unwrap().frame.height(), 2000);
+    }
+
+    #[test]
+    fn cells_the_limits_refuse_are_seen_by_the_byte_scan() {
+        let long = "x".repeat(crate::load::limits::MAX_CELL_CHARS + 1);
+        let fits = "x".repeat(crate::load::limits::MAX_CELL_CHARS);
+        assert!(!may_break_cell_limits("编号,群名称\r\nA,\t甲 ·\n"));
+        assert!(!may_break_cell_limits(&format!("a\n{fits}\n{fits}")));
+        assert!(may_break_cell_limits(&format!("a\n{long}\nb\n")));
+        assert!(may_break_cell_limits(&format!("a\nb\n{long}")));
+        assert!(may_break_cell_limits("a,b\u{7}\n"));
+        assert!(may_break_cell_limits("a,b\u{7F}\n"));
+        assert!(may_break_cell_limits("a,b\u{85}\n"));
+        assert!(!may_break_cell_limits("a,b\u{A0}\u{B7}\n"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod overlap;
 
+use crate::analyse::Run;
 use crate::load::{Inventory, Table};
 use crate::report::{Breach, Overlap, Rules};
 use chrono::NaiveDate;
@@ -168,9 +169,7 @@ fn breaches_where(
     rule: &'static str,
     detail: impl Fn(&DataFrame, usize) -> PolarsResult<String>,
 ) -> PolarsResult<Vec<Found>> {
-    let rows = frame
-        .sort(["id"], SortMultipleOptions::default())
-        .collect()?;
+    let rows = frame.sort(["id"], SortMultipleOptions::default()).run()?;
     let (ids, names, units) = (
         rows.column("id")?.str()?.clone(),
         rows.column("name")?.str()?.clone(),
@@ -213,7 +212,7 @@ fn group_rules(
         ])
         .filter(col("n").gt(lit(config.max_groups_per_unit as u32)))
         .sort(["unit"], SortMultipleOptions::default())
-        .collect()?;
+        .run()?;
     let units = per_unit.column("unit")?.str()?.clone();
     let counts = per_unit.column("n")?.u32()?.clone();
     let ids = per_unit.column("ids")?.list()?.clone();
@@ -251,7 +250,7 @@ fn group_rules(
     if config.require_filing && groups.has("filed") {
         let before: Vec<String> = baseline
             .map(|b| -> PolarsResult<Vec<String>> {
-                let ids = active(&b.frame).select([col("id")]).collect()?;
+                let ids = active(&b.frame).select([col("id")]).run()?;
                 Ok(ids
                     .column("id")?
                     .str()?
@@ -378,7 +377,7 @@ fn overlaps(groups: &Table, members: &Table, threshold: f64) -> PolarsResult<Vec
     let active_groups = active(&groups.frame)
         .select([col("id"), col("name"), col("unit")])
         .sort(["id"], SortMultipleOptions::default())
-        .collect()?;
+        .run()?;
     let ids = active_groups.column("id")?.str()?.clone();
     let names = active_groups.column("name")?.str()?.clone();
     let units = active_groups.column("unit")?.str()?.clone();
