@@ -25,3 +25,7 @@ pub mod safe_name;
 pub mod samples;
 pub mod staging;
 pub mod synth;
+
+/// A hash map for the millions of lookups over one table's cells: a fast hash with a
+/// fixed seed, since the keys are the user's own data, not an attacker's.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;

@@ -11,6 +11,7 @@ use super::grid::Cell;
 use super::schema::{TableKind, ValueType};
 use super::table::{self, ROW, Table};
 use super::values;
+use crate::FastMap;
 use crate::problem::{Expected, Problem, ProblemKind, Problems};
 use polars::prelude::*;
 use std::borrow::Cow;
@@ -274,7 +275,7 @@ fn type_column(
             out.with_name(name).into_column()
         }
         ValueType::Status | ValueType::Term => {
-            let mut memo: HashMap<&str, Result<Option<&'static str>, ()>> = HashMap::new();
+            let mut memo: FastMap<&str, Result<Option<&'static str>, ()>> = FastMap::default();
             let out: StringChunked = ca
                 .iter()
                 .enumerate()
@@ -329,7 +330,7 @@ fn type_column(
             out.with_name(name).into_column()
         }
         ValueType::Date => {
-            let mut memo: HashMap<&str, Option<i32>> = HashMap::new();
+            let mut memo: FastMap<&str, Option<i32>> = FastMap::default();
             let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
             let out: Int32Chunked = ca
                 .iter()
@@ -354,7 +355,7 @@ fn type_column(
                 .expect("Int32 casts to Date")
         }
         ValueType::Bool => {
-            let mut memo: HashMap<&str, Option<bool>> = HashMap::new();
+            let mut memo: FastMap<&str, Option<bool>> = FastMap::default();
             let out: BooleanChunked = ca
                 .iter()
                 .enumerate()

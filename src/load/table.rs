@@ -5,6 +5,7 @@
 use super::grid::{Cell, Grid};
 use super::schema::{ColumnSpec, TableKind, ValueType, match_header, normalise_header};
 use super::values;
+use crate::FastMap;
 use crate::problem::{Expected, Problem, ProblemKind, Problems};
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -397,7 +398,8 @@ fn check_ids(table: &Table, problems: &mut Problems) {
     ) else {
         return;
     };
-    let mut first: HashMap<&str, u32> = HashMap::with_capacity(ids.len());
+    let mut first: FastMap<&str, u32> =
+        FastMap::with_capacity_and_hasher(ids.len(), Default::default());
     for (id, row) in ids.iter().zip(rows.into_no_null_iter()) {
         let Some(id) = id else { continue };
         if let Some(&first_row) = first.get(id) {
@@ -431,10 +433,10 @@ fn check_merge_targets(table: &Table, problems: &mut Problems) {
     ) else {
         return;
     };
-    let known: std::collections::HashSet<&str> = ids.iter().flatten().collect();
+    let known: FastMap<&str, ()> = ids.iter().flatten().map(|id| (id, ())).collect();
     for (target, row) in targets.iter().zip(rows.into_no_null_iter()) {
         if let Some(target) = target
-            && !known.contains(target)
+            && !known.contains_key(target)
         {
             problems.push(Problem::cell(
                 &table.file,

@@ -3,13 +3,14 @@
 
 pub mod overlap;
 
+use crate::FastMap;
 use crate::analyse::Run;
 use crate::load::{Inventory, Table};
 use crate::report::{Breach, Overlap, Rules};
 use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// `[rules]` in campaign.toml. Every rule is on by default.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -381,12 +382,12 @@ fn overlaps(groups: &Table, members: &Table, threshold: f64) -> PolarsResult<Vec
     let ids = active_groups.column("id")?.str()?.clone();
     let names = active_groups.column("name")?.str()?.clone();
     let units = active_groups.column("unit")?.str()?.clone();
-    let position: HashMap<&str, usize> = ids
+    let position: FastMap<&str, usize> = ids
         .iter()
         .enumerate()
         .filter_map(|(i, id)| Some((id?, i)))
         .collect();
-    let mut member_number: HashMap<&str, u32> = HashMap::new();
+    let mut member_number: FastMap<&str, u32> = FastMap::default();
     let mut sets: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
     let group_col = members.frame.column("group_id")?.str()?;
     let member_col = members.frame.column("member_id")?.str()?;
