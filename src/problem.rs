@@ -339,6 +339,19 @@ impl Problems {
         self.listed.is_empty()
     }
 
+    /// Adds the problems collected from other files.
+    pub fn extend(&mut self, other: Problems) {
+        for problem in other.listed {
+            self.push(problem);
+        }
+        for (file, count) in other.hidden {
+            match self.hidden.iter_mut().find(|(f, _)| *f == file) {
+                Some(entry) => entry.1 += count,
+                None => self.hidden.push((file, count)),
+            }
+        }
+    }
+
     /// Every problem, with one closing line per file whose problems were capped.
     pub fn into_vec(self) -> Vec<Problem> {
         let mut all = self.listed;

@@ -19,11 +19,12 @@ pub enum Show {
 }
 
 /// The stages of one build, timed.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Stages {
     show: Show,
     /// (stage, seconds), in the order they ran.
     pub timings: Vec<(String, f64)>,
+    started: Instant,
 }
 
 impl Stages {
@@ -31,6 +32,7 @@ impl Stages {
         Stages {
             show,
             timings: Vec::new(),
+            started: Instant::now(),
         }
     }
 
@@ -67,15 +69,14 @@ impl Stages {
         out
     }
 
-    /// The timings as lines `stage  1.234 s`, with the total.
-    pub fn table(&self) -> String {
-        let mut out = String::new();
-        for (name, secs) in &self.timings {
-            out.push_str(&format!("{name:<12}{secs:>9.3} s\n"));
-        }
-        let total: f64 = self.timings.iter().map(|(_, s)| s).sum();
-        out.push_str(&format!("{:<12}{total:>9.3} s\n", "total"));
-        out
+    /// Records a stage that ran on another thread.
+    pub fn record(&mut self, name: &str, seconds: f64) {
+        self.timings.push((name.to_string(), seconds));
+    }
+
+    /// Seconds since these stages began.
+    pub fn elapsed(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
     }
 }
 

@@ -120,22 +120,47 @@ pub fn load_campaign_with(
         inputs.push(path.clone());
         read_table(TableKind::Units, &path, &config, limit, &mut problems)
     });
+    // Two snapshots at a time, one per core: typing a table's cells is one core's work.
     let mut loaded = Vec::with_capacity(chosen.len());
-    for snapshot in chosen {
-        let mut read = |kind: TableKind| {
-            let path = snapshot.tables.get(&kind)?;
-            inputs.push(path.clone());
-            read_table(kind, path, &config, limit, &mut problems)
+    for pair in chosen.chunks(2) {
+        let read = |snapshot: &crate::campaign::SnapshotDir| {
+            let mut problems = Problems::default();
+            let mut read = |kind| {
+                let path = snapshot.tables.get(&kind)?;
+                read_table(kind, path, &config, limit, &mut problems)
+            };
+            let (groups, accounts, members) = (
+                read(TableKind::Groups),
+                read(TableKind::Accounts),
+                read(TableKind::Members),
+            );
+            let snapshot = Snapshot {
+                date: snapshot.date,
+                groups,
+                accounts,
+                members,
+            };
+            (snapshot, problems)
         };
-        let groups = read(TableKind::Groups);
-        let accounts = read(TableKind::Accounts);
-        let members = read(TableKind::Members);
-        loaded.push(Snapshot {
-            date: snapshot.date,
-            groups,
-            accounts,
-            members,
+        let results = std::thread::scope(|scope| {
+            let threads: Vec<_> = pair.iter().map(|s| scope.spawn(|| read(s))).collect();
+            threads
+                .into_iter()
+                .map(|t| {
+                    t.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect::<Vec<_>>()
         });
+        for ((snapshot, found), dir) in results.into_iter().zip(pair) {
+            inputs.extend(
+                [TableKind::Groups, TableKind::Accounts, TableKind::Members]
+                    .iter()
+                    .filter_map(|kind| dir.tables.get(kind).cloned()),
+            );
+            problems.extend(found);
+            loaded.push(snapshot);
+        }
     }
     if problems.is_empty() {
         check_kinds_present(&loaded, &dir, &mut problems);
