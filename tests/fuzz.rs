@@ -408,6 +408,7 @@ fn read_any(bytes: &[u8], ext: &str) {
             jianfu::load::schema::TableKind::Groups,
             "groups",
             grid,
+            &[],
             &mut problems,
         );
     }

@@ -26,6 +26,7 @@ pub fn read_csv(
     kind: TableKind,
     file: &str,
     path: &Path,
+    unread: &[&str],
     problems: &mut Problems,
 ) -> Option<Option<Table>> {
     let bytes = std::fs::read(path).ok()?;
@@ -101,6 +102,7 @@ pub fn read_csv(
         None,
         header,
         frame.into_columns(),
+        unread,
         first_row,
         problems,
     ))
@@ -112,6 +114,7 @@ pub fn read_parquet(
     kind: TableKind,
     file: &str,
     path: &Path,
+    unread: &[&str],
     problems: &mut Problems,
 ) -> Option<Option<Table>> {
     let handle = std::fs::File::open(path).ok()?;
@@ -132,6 +135,7 @@ pub fn read_parquet(
         None,
         header,
         frame.into_columns(),
+        unread,
         2,
         problems,
     ))
@@ -383,6 +387,7 @@ fn type_columns(
     sheet: Option<String>,
     header: Vec<String>,
     mut raw: Vec<Column>,
+    unread: &[&str],
     first_row: usize,
     problems: &mut Problems,
 ) -> Option<Table> {
@@ -426,7 +431,10 @@ fn type_columns(
     // Columns are typed one at a time; their problems are reported row by row, as the
     // spreadsheet reads, so the capped list shows the first rows' problems.
     let mut cell_problems = Vec::new();
-    for m in &mapped {
+    for m in mapped
+        .iter()
+        .filter(|m| !unread.contains(&m.spec.canonical))
+    {
         let source = raw
             .get(m.index)
             .cloned()
@@ -483,10 +491,10 @@ mod tests {
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
         let mut fast_problems = Problems::default();
-        let fast = read_csv(kind, "f", &path, &mut fast_problems).expect("fast path taken");
+        let fast = read_csv(kind, "f", &path, &[], &mut fast_problems).expect("fast path taken");
         let mut slow_problems = Problems::default();
         let grid = read_grid(&path, None, kind.stems()).unwrap();
-        let slow = type_table(kind, "f", grid, &mut slow_problems);
+        let slow = type_table(kind, "f", grid, &[], &mut slow_problems);
         let (fast_problems, slow_problems) = (fast_problems.into_vec(), slow_problems.into_vec());
         assert_eq!(fast_problems, slow_problems);
         match (&fast, &slow) {
@@ -574,7 +582,7 @@ mod tests {
             let path = dir.path().join(format!("g{i}.csv"));
             std::fs::write(&path, text).unwrap();
             let mut problems = Problems::default();
-            assert!(read_csv(TableKind::Groups, "f", &path, &mut problems).is_none());
+            assert!(read_csv(TableKind::Groups, "f", &path, &[], &mut problems).is_none());
         }
     }
 }

@@ -192,17 +192,18 @@ fn read_table(
         return None;
     }
     let sheet = config.sheets.get(kind.key()).map(String::as_str);
+    let unread = schema::unread(kind, config.privacy.show_names);
     // Big tables: read as columns by polars; the grid path handles everything else.
     let fast = match grid::Format::from_path(path) {
-        Some(grid::Format::Csv) => columnar::read_csv(kind, &file, path, problems),
-        Some(grid::Format::Parquet) => columnar::read_parquet(kind, &file, path, problems),
+        Some(grid::Format::Csv) => columnar::read_csv(kind, &file, path, unread, problems),
+        Some(grid::Format::Parquet) => columnar::read_parquet(kind, &file, path, unread, problems),
         _ => None,
     };
     if let Some(table) = fast {
         return table;
     }
     match grid::read_grid(path, sheet, kind.stems()) {
-        Ok(grid) => table::type_table(kind, &file, grid, problems),
+        Ok(grid) => table::type_table(kind, &file, grid, unread, problems),
         Err(kind) => {
             problems.push(Problem::file(file, kind));
             None

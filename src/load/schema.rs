@@ -53,6 +53,17 @@ impl TableKind {
     }
 }
 
+/// Columns no figure reads, which load neither types nor keeps: a members table's unit and
+/// phone numbers, and its names unless the campaign shows them (`show_names`). At a
+/// province's tens of millions of memberships they are much of the load's time and memory.
+pub fn unread(kind: TableKind, show_names: bool) -> &'static [&'static str] {
+    match (kind, show_names) {
+        (TableKind::Members, false) => &["name", "unit", "phone"],
+        (TableKind::Members, true) => &["unit", "phone"],
+        _ => &[],
+    }
+}
+
 /// What a column holds, which decides how its cells are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValueType {

@@ -239,6 +239,7 @@ pub fn type_table(
     kind: TableKind,
     file: &str,
     grid: Grid,
+    unread: &[&str],
     problems: &mut Problems,
 ) -> Option<Table> {
     let Some(header_at) = find_header(kind, &grid) else {
@@ -318,8 +319,8 @@ pub fn type_table(
         .collect();
     for spec in kind.columns() {
         let column = match by_name.remove(spec.canonical) {
-            Some(values) => values.into_column(spec.canonical),
-            None => absent_column(spec, body.len()),
+            Some(values) if !unread.contains(&spec.canonical) => values.into_column(spec.canonical),
+            _ => absent_column(spec, body.len()),
         };
         frame_columns.push(column);
     }
@@ -367,16 +368,16 @@ pub(super) fn check_required(
 /// The column of a canonical name the file lacks: all null, except status (a table
 /// without a status column lists only items in use).
 pub(super) fn absent_column(spec: &ColumnSpec, height: usize) -> Column {
-    let values = if spec.ty == ValueType::Status {
-        Values::Text(vec![Some(values::Status::Active.as_str().into()); height])
-    } else {
-        let mut empty = Values::for_type(spec.ty, height);
-        for _ in 0..height {
-            empty.push_null();
-        }
-        empty
-    };
-    values.into_column(spec.canonical)
+    if spec.ty == ValueType::Status {
+        return Values::Text(vec![Some(values::Status::Active.as_str().into()); height])
+            .into_column(spec.canonical);
+    }
+    // One null repeated, not a value per row.
+    let dtype = Values::for_type(spec.ty, 0)
+        .into_column(spec.canonical)
+        .dtype()
+        .clone();
+    Column::full_null(spec.canonical.into(), height, &dtype)
 }
 
 /// The checks on a whole typed table: unique ids, known merge targets.
