@@ -99,7 +99,6 @@ pub fn read_csv(
     Some(type_columns(
         kind,
         file,
-        None,
         header,
         frame.into_columns(),
         unread,
@@ -132,7 +131,6 @@ pub fn read_parquet(
     Some(type_columns(
         kind,
         file,
-        None,
         header,
         frame.into_columns(),
         unread,
@@ -384,7 +382,6 @@ fn type_column(
 fn type_columns(
     kind: TableKind,
     file: &str,
-    sheet: Option<String>,
     header: Vec<String>,
     mut raw: Vec<Column>,
     unread: &[&str],
@@ -471,7 +468,8 @@ fn type_columns(
     let table = Table {
         kind,
         file: file.to_string(),
-        sheet,
+        // CSV and Parquet files have no sheets.
+        sheet: None,
         headers,
         frame,
     };
