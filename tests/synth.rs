@@ -81,3 +81,51 @@ fn the_same_seed_writes_the_same_files() {
         );
     }
 }
+
+#[test]
+fn a_province_s_findings_stay_in_one_sheet_instead_of_a_sheet_per_unit() {
+    use calamine::Reader;
+    use jianfu::render::xlsx::MAX_UNIT_SHEETS;
+    let tmp = tempfile::tempdir().unwrap();
+    let campaign = tmp.path().join("province");
+    let province = SynthOptions {
+        groups: 24_000,
+        accounts: 4_000,
+        members_per_group: 3,
+        ..options(SynthFormat::Csv)
+    };
+    synth(&campaign, &province, &mut |_| {}).unwrap();
+    let built = build(
+        &campaign,
+        &BuildOptions {
+            out: tmp.path().join("out"),
+            show: Show::Quiet,
+            ..BuildOptions::default()
+        },
+    )
+    .unwrap();
+    let units: std::collections::BTreeSet<_> = built
+        .report
+        .rules
+        .breaches
+        .iter()
+        .filter_map(|b| b.unit.as_deref())
+        .collect();
+    assert!(units.len() > MAX_UNIT_SHEETS, "{} units", units.len());
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(built.dir.join("tables.xlsx")).unwrap();
+    let names = book.sheet_names();
+    assert!(names.iter().any(|n| n.ends_with("整改清单")), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.starts_with("整改清单：")),
+        "{names:?}"
+    );
+    let summary = book.worksheet_range("总体情况").unwrap();
+    let note = format!("{}个单位有整改事项", units.len());
+    assert!(
+        summary
+            .cells()
+            .any(|(_, _, c)| c.to_string().starts_with(&note)),
+        "no note {note:?} on the summary sheet"
+    );
+}

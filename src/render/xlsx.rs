@@ -141,7 +141,11 @@ fn write(view: &View) -> Result<Vec<u8>, XlsxError> {
             write_table(sheet, &part, &mut styles)?;
         }
     }
-    for list in &view.rectification {
+    let per_unit = match view.rectification.len() {
+        n if n <= MAX_UNIT_SHEETS => view.rectification.as_slice(),
+        _ => &[],
+    };
+    for list in per_unit {
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name(&list.table.title, &mut names))?;
         write_table(sheet, &list.table, &mut styles)?;
@@ -155,6 +159,11 @@ fn report_date(view: &View) -> Option<NaiveDate> {
 
 /// 总体情况: the notice's particulars, the headline figures as printed, and each kind's
 /// totals as numbers.
+/// Past this many units with findings, a sheet each would be thousands of tabs no one can
+/// page through (and most of the workbook's time and size): the rectification annex,
+/// filtered by 单位, serves instead, and the summary sheet says so.
+pub const MAX_UNIT_SHEETS: usize = 200;
+
 fn write_summary(sheet: &mut Worksheet, view: &View, styles: &mut Styles) -> Result<(), XlsxError> {
     let mut widths = Widths::default();
     let mut row = 0u32;
@@ -170,6 +179,19 @@ fn write_summary(sheet: &mut Worksheet, view: &View, styles: &mut Styles) -> Res
         sheet.write_string_with_format(row, 0, label, &styles.label)?;
         sheet.write_string(row, 1, value.as_str())?;
         widths.see(0, label);
+        row += 1;
+    }
+    if view.rectification.len() > MAX_UNIT_SHEETS {
+        sheet.write_string_with_format(row, 0, "分单位整改清单", &styles.label)?;
+        sheet.write_string(
+            row,
+            1,
+            format!(
+                "{}个单位有整改事项，多于{}个，不再逐单位分表；请在整改清单附表中按“单位”列筛选",
+                view.rectification.len(),
+                MAX_UNIT_SHEETS
+            ),
+        )?;
         row += 1;
     }
 
