@@ -23,6 +23,19 @@ fn adds_up(f: &Figures, what: &str) {
     assert_eq!(f.before, f.retained + f.closed, "{what}");
 }
 
+/// Every output of `campaign`, built quietly into `out`.
+fn built(campaign: &std::path::Path, out: &std::path::Path) -> jianfu::build::Built {
+    build(
+        campaign,
+        &BuildOptions {
+            out: out.to_path_buf(),
+            show: Show::Quiet,
+            ..BuildOptions::default()
+        },
+    )
+    .unwrap()
+}
+
 #[test]
 fn a_small_synthetic_campaign_builds_and_its_figures_add_up() {
     for format in [SynthFormat::Csv, SynthFormat::Parquet] {
@@ -30,15 +43,7 @@ fn a_small_synthetic_campaign_builds_and_its_figures_add_up() {
         let campaign = tmp.path().join("synth");
         let written = synth(&campaign, &options(format), &mut |_| {}).unwrap();
         assert!(written.member_rows > 400 * 4, "{written:?}");
-        let built = build(
-            &campaign,
-            &BuildOptions {
-                out: tmp.path().join("out"),
-                show: Show::Quiet,
-                ..BuildOptions::default()
-            },
-        )
-        .unwrap();
+        let built = built(&campaign, &tmp.path().join("out"));
         assert!(built.dir.join("metrics.json").is_file());
         assert!(built.dir.join("index.html").is_file());
         assert!(built.dir.join("tables.xlsx").is_file());
@@ -95,15 +100,7 @@ fn a_province_s_findings_stay_in_one_sheet_instead_of_a_sheet_per_unit() {
         ..options(SynthFormat::Csv)
     };
     synth(&campaign, &province, &mut |_| {}).unwrap();
-    let built = build(
-        &campaign,
-        &BuildOptions {
-            out: tmp.path().join("out"),
-            show: Show::Quiet,
-            ..BuildOptions::default()
-        },
-    )
-    .unwrap();
+    let built = built(&campaign, &tmp.path().join("out"));
     let units: std::collections::BTreeSet<_> = built
         .report
         .rules

@@ -154,7 +154,7 @@ pub fn load_campaign_with(
         });
         for ((snapshot, found), dir) in results.into_iter().zip(pair) {
             inputs.extend(
-                [TableKind::Groups, TableKind::Accounts, TableKind::Members]
+                TableKind::SNAPSHOT_KINDS
                     .iter()
                     .filter_map(|kind| dir.tables.get(kind).cloned()),
             );
