@@ -2,8 +2,9 @@
 //! and put the finished report in place.
 
 use crate::analyse::analyse;
+use crate::campaign::CampaignConfig;
 use crate::error::Error;
-use crate::load::{Inventory, Scope, load_campaign_with};
+use crate::load::{Scope, load_campaign_with};
 use crate::progress::{Show, Stages};
 use crate::render::manifest::{FileEntry, Manifest, Tool};
 use crate::render::view;
@@ -68,12 +69,15 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
         std::thread::spawn(move || hash_inputs(&paths, &dir))
     };
     let report = stages.run("analyse", "计算指标", || analyse(&inventory))?;
+    // The tables are done with. A province's take gigabytes, which the documents need.
+    drop(inventory.snapshots);
+    drop(inventory.units);
     let mut outputs = vec![render::metrics_json(&report)];
     let mut failed = Vec::new();
     if !options.figures_only {
         render_documents(
             &report,
-            &inventory,
+            (&inventory.config, &inventory.dir),
             options,
             &mut stages,
             &mut outputs,
@@ -145,14 +149,14 @@ fn unchanged(dir: &Path, manifest: &[u8]) -> bool {
 /// The documents: charts, index.html, tables.xlsx, report.pdf.
 fn render_documents(
     report: &Report,
-    inventory: &Inventory,
+    (config, dir): (&CampaignConfig, &Path),
     options: &BuildOptions,
     stages: &mut Stages,
     outputs: &mut Vec<Output>,
     failed: &mut Vec<Error>,
 ) -> Result<(), Error> {
     let (view, charts) = stages.run("view", "生成图表", || {
-        let view = view::view(report, &inventory.config.report);
+        let view = view::view(report, &config.report);
         let charts = charts::charts(report, &view);
         (view, charts)
     });
@@ -169,7 +173,7 @@ fn render_documents(
             html::render_html(&documents, &charts, options.templates.as_deref())
         });
         let pdf = stages.run("pdf", "排版 PDF", || {
-            pdf::render_pdf(&documents, &charts, &pdf_options(inventory, options))
+            pdf::render_pdf(&documents, &charts, &pdf_options(config, dir, options))
         });
         (html, xlsx.join(), pdf)
     });
@@ -236,15 +240,9 @@ fn hash_inputs(paths: &[PathBuf], dir: &Path) -> Result<Vec<FileEntry>, Error> {
 }
 
 /// The PDF's settings: the command's, plus the campaign's font folders (relative to it).
-fn pdf_options(inventory: &Inventory, options: &BuildOptions) -> pdf::PdfOptions {
+fn pdf_options(config: &CampaignConfig, dir: &Path, options: &BuildOptions) -> pdf::PdfOptions {
     let mut font_dirs = options.font_dirs.clone();
-    font_dirs.extend(
-        inventory
-            .config
-            .font_dirs
-            .iter()
-            .map(|d| inventory.dir.join(d)),
-    );
+    font_dirs.extend(config.font_dirs.iter().map(|d| dir.join(d)));
     pdf::PdfOptions {
         font_dirs,
         system_fonts: !options.no_system_fonts,

@@ -3,28 +3,40 @@
 
 mod common;
 use common::{files_under, repo};
-use jianfu::load::{Scope, load_campaign};
+use jianfu::load::grid::{Cell, read_grid};
 use std::collections::BTreeSet;
 use std::path::Path;
 
 const KEY: &str = "secret-pseudonym-key-7f3a";
 
-/// Every personal value in a campaign's inputs: names, phones, owners, admins, operators.
+/// Headers of the columns that hold people: names, phones, owners, admins, operators.
+const PERSONAL: [&str; 6] = ["姓名", "手机号", "群主", "管理员", "群管理员", "运维人员"];
+
+/// Every personal value in a campaign's input files, read as the files hold them (load
+/// does not even keep most of these columns).
 fn personal_values(campaign: &Path) -> BTreeSet<String> {
-    let inventory = load_campaign(campaign, Scope::Latest).unwrap();
     let mut values = BTreeSet::new();
-    for snapshot in &inventory.snapshots {
-        for (table, columns) in [
-            (&snapshot.members, &["name", "phone"][..]),
-            (&snapshot.groups, &["owner", "admin"][..]),
-            (&snapshot.accounts, &["operator"][..]),
-        ] {
-            let Some(table) = table else { continue };
-            for column in columns {
-                let Ok(c) = table.frame.column(column) else {
-                    continue;
-                };
-                values.extend(c.str().unwrap().iter().flatten().map(str::to_string));
+    for snapshot in std::fs::read_dir(campaign.join("snapshots")).unwrap() {
+        for file in std::fs::read_dir(snapshot.unwrap().path()).unwrap() {
+            let grid = read_grid(&file.unwrap().path(), None, &[]).unwrap();
+            let is_personal = |c: &Cell| PERSONAL.contains(&c.display().trim());
+            let Some(header) = grid
+                .rows
+                .iter()
+                .position(|(_, cells)| cells.iter().any(is_personal))
+            else {
+                continue;
+            };
+            let columns: Vec<usize> = (0..grid.rows[header].1.len())
+                .filter(|&i| is_personal(&grid.rows[header].1[i]))
+                .collect();
+            for (_, cells) in &grid.rows[header + 1..] {
+                values.extend(
+                    columns
+                        .iter()
+                        .filter_map(|&i| cells.get(i))
+                        .map(|c| c.display().trim().to_string()),
+                );
             }
         }
     }

@@ -54,7 +54,7 @@ fn figures(inventory: &Inventory) -> PolarsResult<Report> {
         .map(|s| {
             s.members
                 .as_ref()
-                .map(|m| items::memberships(&m.frame).run())
+                .map(|m| items::memberships(&m.frame))
                 .transpose()
         })
         .collect::<PolarsResult<_>>()?;
@@ -86,11 +86,17 @@ fn figures(inventory: &Inventory) -> PolarsResult<Report> {
     };
     let groups = kind(TableKind::Groups)?;
     let accounts = kind(TableKind::Accounts)?;
+    let last_pair = [&groups, &accounts];
     let trend = inventory
         .snapshots
         .iter()
         .enumerate()
-        .map(|(i, s)| trend_point(i.checked_sub(1).map(|p| &inventory.snapshots[p]), s))
+        .map(|(i, s)| {
+            let previous = i.checked_sub(1).map(|p| &inventory.snapshots[p]);
+            // From the baseline straight to the current snapshot: the figures have it.
+            let known = (i == 1 && i == last).then_some(last_pair);
+            trend_point(previous, s, known)
+        })
         .collect::<PolarsResult<_>>()?;
     let quality = quality(inventory, &distinct)?;
     Ok(Report {
@@ -187,7 +193,13 @@ fn active_count(table: Option<&Table>) -> PolarsResult<Option<u64>> {
         .transpose()
 }
 
-fn trend_point(previous: Option<&Snapshot>, snapshot: &Snapshot) -> PolarsResult<TrendPoint> {
+/// The active counts of a snapshot and its change since the previous one. `known`: the
+/// groups' and accounts' figures, when they compare exactly these two snapshots.
+fn trend_point(
+    previous: Option<&Snapshot>,
+    snapshot: &Snapshot,
+    known: Option<[&Option<KindFigures>; 2]>,
+) -> PolarsResult<TrendPoint> {
     let change = |kind: TableKind| -> PolarsResult<Option<Change>> {
         let (Some(previous), Some(now)) = (previous, snapshot.table(kind)) else {
             return Ok(None);
@@ -195,6 +207,14 @@ fn trend_point(previous: Option<&Snapshot>, snapshot: &Snapshot) -> PolarsResult
         let Some(before) = previous.table(kind) else {
             return Ok(None);
         };
+        if let Some(known) = known {
+            let figures = known[usize::from(kind == TableKind::Accounts)];
+            return Ok(figures.as_ref().map(|f| Change {
+                since: previous.date.to_string(),
+                new: f.totals.new,
+                closed: f.totals.closed,
+            }));
+        }
         let rows = items::items(
             items::Side {
                 items: &before.frame,
@@ -257,11 +277,10 @@ fn quality(inventory: &Inventory, distinct: &[Option<DataFrame>]) -> PolarsResul
             let distinct = distinct.as_ref().map_or(rows, |d| d.height() as u64);
             quality.duplicate_memberships += rows - distinct;
             if let Some(groups) = &snapshot.groups {
-                let known = groups
-                    .frame
-                    .clone()
-                    .lazy()
-                    .select([col("id"), lit(true).alias("_known")]);
+                let known = groups.frame.clone().lazy().select([
+                    crate::load::ids::coded(col("id")),
+                    lit(true).alias("_known"),
+                ]);
                 // Counted, not materialised: a province's members table has tens of
                 // millions of rows.
                 let unknown = members

@@ -1,6 +1,7 @@
 //! The fast path for big tables: UTF-8 CSV read by polars' multi-threaded CSV reader,
 //! and Parquet read as columns, then typed column by column — no grid of cells, no
-//! `String` per cell.
+//! `String` per cell. A members table's ids are read straight into codes ([`super::ids`]),
+//! and the columns no figure reads ([`super::schema::unread`]) are not parsed.
 //!
 //! It gives exactly what the grid path gives (the same values, the same problems, the
 //! same row numbers), and steps aside (returns `None`) whenever it cannot promise that:
@@ -8,6 +9,7 @@
 //! a data row's number is its index + the header row's number + 1.
 
 use super::grid::Cell;
+use super::ids;
 use super::schema::{TableKind, ValueType};
 use super::table::{self, ROW, Table};
 use super::values;
@@ -81,29 +83,68 @@ pub fn read_csv(
         return None;
     }
     let lines = memchr::memchr_iter(b'\n', b).count() + usize::from(!body.ends_with('\n'));
-    let schema =
-        Schema::from_iter((0..width).map(|i| Field::new(format!("c{i}").into(), DataType::String)));
-    let frame = CsvReader::new(std::io::Cursor::new(b))
-        .with_options(
-            CsvReadOptions::default()
-                .with_has_header(false)
-                .with_schema(Some(Arc::new(schema)))
-                .with_raise_if_empty(false),
-        )
-        .finish()
-        .ok()?;
-    if frame.height() != lines || frame.width() != width {
-        return None;
+    let header_cells: Vec<Cell> = header.iter().map(|h| Cell::Text(h.clone())).collect();
+    let mapped = table::map_columns(kind, &header_cells);
+    let schema = Arc::new(Schema::from_iter((0..width).map(|i| {
+        let coded = mapped
+            .iter()
+            .any(|m| m.index == i && ids::is_coded(kind, m.spec.canonical));
+        let dtype = if coded {
+            ids::dtype()
+        } else {
+            DataType::String
+        };
+        Field::new(format!("c{i}").into(), dtype)
+    })));
+    let read = |projection: Option<Vec<usize>>| -> Option<Vec<Column>> {
+        let kept = projection.clone();
+        let frame = CsvReader::new(std::io::Cursor::new(b))
+            .with_options(
+                CsvReadOptions::default()
+                    .with_has_header(false)
+                    .with_schema(Some(schema.clone()))
+                    .with_projection(projection.map(Arc::new))
+                    .with_raise_if_empty(false),
+            )
+            .finish()
+            .ok()?;
+        let mut columns = frame.into_columns();
+        if columns.first().map_or(0, Column::len) != lines {
+            return None;
+        }
+        // Unread columns stand in as nulls, so columns keep their header's position.
+        if let Some(kept) = kept {
+            let mut read = columns.into_iter();
+            columns = (0..width)
+                .map(|i| {
+                    if kept.contains(&i) {
+                        read.next()
+                    } else {
+                        Some(Column::full_null("".into(), lines, &DataType::String))
+                    }
+                })
+                .collect::<Option<_>>()?;
+        }
+        (columns.len() == width).then_some(columns)
+    };
+    // Columns no figure reads are not parsed, unless a row's read cells are all blank:
+    // then only the unread cells say whether the row is blank or holds an error.
+    let needed: Vec<usize> = mapped
+        .iter()
+        .filter(|m| !unread.contains(&m.spec.canonical))
+        .map(|m| m.index)
+        .collect();
+    let projected = needed.len() < width && !needed.is_empty();
+    let mut raw = read(projected.then_some(needed))?;
+    raw = raw.into_iter().map(decode_unclean).collect();
+    let mut keep = non_blank_rows(&raw);
+    if keep.is_some() && projected {
+        raw = read(None)?.into_iter().map(decode_unclean).collect();
+        keep = non_blank_rows(&raw);
     }
     drop(bytes);
     Some(type_columns(
-        kind,
-        file,
-        header,
-        frame.into_columns(),
-        unread,
-        first_row,
-        problems,
+        kind, file, header, raw, keep, unread, first_row, problems,
     ))
 }
 
@@ -128,14 +169,10 @@ pub fn read_parquet(
         sheet: None,
     };
     table::find_header(kind, &head)?;
+    let raw = frame.into_columns();
+    let keep = non_blank_rows(&raw);
     Some(type_columns(
-        kind,
-        file,
-        header,
-        frame.into_columns(),
-        unread,
-        2,
-        problems,
+        kind, file, header, raw, keep, unread, 2, problems,
     ))
 }
 
@@ -246,6 +283,18 @@ fn type_column(
         }
         (ValueType::Date, DataType::Date) => return source.clone().with_name(name),
         (ValueType::Bool, DataType::Boolean) => return source.clone().with_name(name),
+        // Coded ids, every text clean: only the blank cells are left to report.
+        (ValueType::Id, DataType::Categorical(..)) => {
+            if source.has_nulls() {
+                let nulls = source.is_null();
+                for (i, null) in nulls.iter().enumerate() {
+                    if null == Some(true) {
+                        bad(i, String::new(), ProblemKind::EmptyRequired);
+                    }
+                }
+            }
+            return source.clone().with_name(name);
+        }
         _ => {}
     }
     let text = source
@@ -378,12 +427,53 @@ fn type_column(
     }
 }
 
-/// Types raw columns (one per header cell) as a table of `kind`.
+/// The rows to keep when some row has every cell blank; `None` when every row has a
+/// filled cell.
+fn non_blank_rows(raw: &[Column]) -> Option<BooleanChunked> {
+    let mut keep: Option<BooleanChunked> = None;
+    for c in raw {
+        let filled: BooleanChunked = match c.str() {
+            Ok(ca) => ca.iter().map(|v| v.is_some_and(is_filled)).collect(),
+            // Coded ids are clean once read ([`decode_unclean`]), so filled unless null.
+            Err(_) => c.is_not_null(),
+        };
+        let k = match keep {
+            None => filled,
+            Some(k) => &k | &filled,
+        };
+        // Once every row has a filled cell, the other columns cannot change that.
+        if k.all() {
+            return None;
+        }
+        keep = Some(k);
+    }
+    keep
+}
+
+/// A coded id column whose texts are not all clean, as text again, to be cleaned (and
+/// its blank cells reported) row by row like any other text column.
+fn decode_unclean(column: Column) -> Column {
+    let clean = match ids::distinct_texts(&column) {
+        Ok(texts) => texts.into_iter().all(is_clean),
+        Err(_) => return column,
+    };
+    if clean {
+        return column;
+    }
+    column
+        .cast(&DataType::String)
+        .expect("categoricals cast to String")
+}
+
+/// Types raw columns (one per header cell) as a table of `kind`. `keep`: the rows that
+/// are not blank, when some are ([`non_blank_rows`]).
+#[allow(clippy::too_many_arguments)]
 fn type_columns(
     kind: TableKind,
     file: &str,
     header: Vec<String>,
     mut raw: Vec<Column>,
+    keep: Option<BooleanChunked>,
     unread: &[&str],
     first_row: usize,
     problems: &mut Problems,
@@ -396,24 +486,7 @@ fn type_columns(
     let height = raw.first().map_or(0, Column::len);
     let mut rows: Vec<u32> = (0..height).map(|i| (first_row + i) as u32).collect();
     // Rows with every cell blank are skipped, as the grid path skips them.
-    let mut keep: Option<BooleanChunked> = None;
-    for c in &raw {
-        let filled: BooleanChunked = match c.str() {
-            Ok(ca) => ca.iter().map(|v| v.is_some_and(is_filled)).collect(),
-            Err(_) => c.is_not_null(),
-        };
-        let k = match keep {
-            None => filled,
-            Some(k) => &k | &filled,
-        };
-        // Once every row has a filled cell, the other columns cannot change that.
-        let all = k.all();
-        keep = Some(k);
-        if all {
-            break;
-        }
-    }
-    if let Some(keep) = keep.filter(|k| k.sum().unwrap_or(0) as usize != height) {
+    if let Some(keep) = keep {
         for c in &mut raw {
             *c = c.filter(&keep).ok()?;
         }
@@ -445,7 +518,7 @@ fn type_columns(
             file,
             &mut cell_problems,
         );
-        by_name.insert(m.spec.canonical, typed);
+        by_name.insert(m.spec.canonical, table::coded(kind, typed));
     }
     cell_problems.sort_by_key(|p| p.row);
     for problem in cell_problems {
@@ -459,7 +532,9 @@ fn type_columns(
             .unwrap_or_else(|| table::absent_column(spec, height));
         columns.push(column);
     }
-    columns.push(Column::new(ROW.into(), rows));
+    if table::keeps_rows(kind) {
+        columns.push(Column::new(ROW.into(), rows));
+    }
     let frame = DataFrame::new(height, columns).ok()?;
     let headers = mapped
         .into_iter()
@@ -551,6 +626,43 @@ mod tests {
         let (table, problems) = both(TableKind::Members, "members.csv", &text);
         assert!(problems.is_empty());
         assert_eq!(table.unwrap().frame.height(), 2000);
+    }
+
+    #[test]
+    fn coded_ids_agree_when_unclean_blank_or_only_an_unread_cell_is_filled() {
+        // Full-width and padded ids, a row with only its (unread) name filled, a blank
+        // row, a row without a member id: the coded path must read them as the grid does.
+        let text = "群编号,成员编号,姓名,手机号\n\
+            Q1,R1,张三,13812345678\n\
+            Ｑ２, R2 ,李四,\n\
+            ,,王五,\n\
+            ,,,\n\
+            Q1,,赵六,\n\
+            Q1,R1,张三,13812345678\n";
+        let (table, problems) = both(TableKind::Members, "members.csv", text);
+        let frame = table.unwrap().frame;
+        assert_eq!(frame.height(), 5);
+        assert!(matches!(
+            frame.column("group_id").unwrap().dtype(),
+            DataType::Categorical(..)
+        ));
+        let groups: Vec<_> = frame
+            .column("group_id")
+            .unwrap()
+            .cat32()
+            .unwrap()
+            .iter_str()
+            .collect();
+        assert_eq!(
+            groups,
+            [Some("Q1"), Some("Q2"), None, Some("Q1"), Some("Q1")]
+        );
+        let blank: Vec<_> = problems
+            .iter()
+            .filter(|p| p.kind == ProblemKind::EmptyRequired)
+            .map(|p| p.row)
+            .collect();
+        assert_eq!(blank, [Some(4), Some(4), Some(6)]);
     }
 
     #[test]

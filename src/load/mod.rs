@@ -5,6 +5,7 @@
 pub mod columnar;
 pub mod decode;
 pub mod grid;
+pub mod ids;
 pub mod limits;
 pub mod schema;
 pub mod table;

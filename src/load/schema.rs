@@ -53,14 +53,19 @@ impl TableKind {
     }
 }
 
-/// Columns no figure reads, which load neither types nor keeps: a members table's unit and
-/// phone numbers, and its names unless the campaign shows them (`show_names`). At a
-/// province's tens of millions of memberships they are much of the load's time and memory.
+/// Free-text columns no figure or rule reads, which load neither types nor keeps: a members
+/// table's unit and phone numbers, and its names unless the campaign shows them
+/// (`show_names`); a group's owner and purpose; an account's operator. At a province's
+/// scale they are much of the load's time and memory, and names left unread cannot leak.
+/// Columns holding dates or counts are read even when unused: a clerk's mistyped date is
+/// still reported.
 pub fn unread(kind: TableKind, show_names: bool) -> &'static [&'static str] {
     match (kind, show_names) {
         (TableKind::Members, false) => &["name", "unit", "phone"],
         (TableKind::Members, true) => &["unit", "phone"],
-        _ => &[],
+        (TableKind::Groups, _) => &["owner", "purpose"],
+        (TableKind::Accounts, _) => &["operator"],
+        (TableKind::Units, _) => &[],
     }
 }
 

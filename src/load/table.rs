@@ -18,7 +18,7 @@ pub const ROW: &str = "_row";
 const HEADER_SEARCH_ROWS: usize = 50;
 
 /// A table read and typed: every canonical column of its kind is present (all-null when the
-/// file lacks it), plus [`ROW`].
+/// file lacks it), plus [`ROW`] where [`keeps_rows`].
 #[derive(Debug, Clone)]
 pub struct Table {
     pub kind: TableKind,
@@ -319,12 +319,16 @@ pub fn type_table(
         .collect();
     for spec in kind.columns() {
         let column = match by_name.remove(spec.canonical) {
-            Some(values) if !unread.contains(&spec.canonical) => values.into_column(spec.canonical),
+            Some(values) if !unread.contains(&spec.canonical) => {
+                coded(kind, values.into_column(spec.canonical))
+            }
             _ => absent_column(spec, body.len()),
         };
         frame_columns.push(column);
     }
-    frame_columns.push(Column::new(ROW.into(), rows));
+    if keeps_rows(kind) {
+        frame_columns.push(Column::new(ROW.into(), rows));
+    }
     let frame = DataFrame::new(body.len(), frame_columns).ok()?;
     let headers = mapped
         .into_iter()
@@ -378,6 +382,23 @@ pub(super) fn absent_column(spec: &ColumnSpec, height: usize) -> Column {
         .dtype()
         .clone();
     Column::full_null(spec.canonical.into(), height, &dtype)
+}
+
+/// Whether a table of `kind` keeps [`ROW`]: the checks on ids and merge targets read it.
+/// A members table has no such check, and a province's has tens of millions of rows.
+pub(super) fn keeps_rows(kind: TableKind) -> bool {
+    kind != TableKind::Members
+}
+
+/// A typed column as the table holds it: the ids of a members table as codes
+/// ([`super::ids`]), which every reader of the table expects.
+pub(super) fn coded(kind: TableKind, column: Column) -> Column {
+    if !super::ids::is_coded(kind, column.name()) || column.dtype() != &DataType::String {
+        return column;
+    }
+    column
+        .cast(&super::ids::dtype())
+        .expect("text casts to a categorical")
 }
 
 /// The checks on a whole typed table: unique ids, known merge targets.

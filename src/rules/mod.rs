@@ -3,7 +3,6 @@
 
 pub mod overlap;
 
-use crate::FastMap;
 use crate::analyse::Run;
 use crate::load::{Inventory, Table};
 use crate::report::{Breach, Overlap, Rules};
@@ -382,21 +381,39 @@ fn overlaps(groups: &Table, members: &Table, threshold: f64) -> PolarsResult<Vec
     let ids = active_groups.column("id")?.str()?.clone();
     let names = active_groups.column("name")?.str()?.clone();
     let units = active_groups.column("unit")?.str()?.clone();
-    let position: FastMap<&str, usize> = ids
-        .iter()
-        .enumerate()
-        .filter_map(|(i, id)| Some((id?, i)))
-        .collect();
-    let mut member_number: FastMap<&str, u32> = FastMap::default();
-    let mut sets: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
-    let group_col = members.frame.column("group_id")?.str()?;
-    let member_col = members.frame.column("member_id")?.str()?;
-    for (g, m) in group_col.iter().zip(member_col.iter()) {
-        if let (Some(g), Some(m)) = (g, m)
-            && let Some(&i) = position.get(g)
+    // Members tables hold ids as codes ([`crate::load::ids`]): positions and member
+    // numbers are looked up by code.
+    let group_col = members.frame.column("group_id")?.cat32()?;
+    let member_col = members.frame.column("member_id")?.cat32()?;
+    let mapping = group_col.get_mapping();
+    let codes = mapping.num_cats_upper_bound();
+    let mut position = vec![u32::MAX; codes];
+    for (i, id) in ids.iter().enumerate() {
+        // An id no members table names has no code, or one handed out after them.
+        if let Some(slot) = id
+            .and_then(|id| mapping.get_cat(id))
+            .and_then(|code| position.get_mut(code as usize))
         {
-            let next = member_number.len() as u32;
-            sets[i].push(*member_number.entry(m).or_insert(next));
+            *slot = i as u32;
+        }
+    }
+    let mut member_number = vec![u32::MAX; codes];
+    let mut next = 0;
+    let mut sets: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
+    for (g, m) in group_col
+        .physical()
+        .iter()
+        .zip(member_col.physical().iter())
+    {
+        if let (Some(g), Some(m)) = (g, m)
+            && let Some(&i) = position.get(g as usize).filter(|&&i| i != u32::MAX)
+            && let Some(number) = member_number.get_mut(m as usize)
+        {
+            if *number == u32::MAX {
+                *number = next;
+                next += 1;
+            }
+            sets[i as usize].push(*number);
         }
     }
     for s in &mut sets {
