@@ -6,6 +6,7 @@ use crate::campaign::CampaignConfig;
 use crate::error::Error;
 use crate::load::{Scope, load_campaign_with};
 use crate::progress::{Show, Stages};
+use crate::render::fonts::Fonts;
 use crate::render::manifest::{FileEntry, Manifest, Tool};
 use crate::render::view;
 use crate::render::{self, Output, charts, html, pdf, xlsx};
@@ -68,16 +69,25 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
         let dir = inventory.dir.clone();
         std::thread::spawn(move || hash_inputs(&paths, &dir))
     };
+    // The PDF's fonts are found and loaded on another core while the figures are computed.
+    let fonts = (!options.figures_only).then(|| {
+        let pdf = pdf_options(&inventory.config, &inventory.dir, options);
+        std::thread::spawn(move || (pdf::fonts(&pdf), pdf))
+    });
     let report = stages.run("analyse", "计算指标", || analyse(&inventory))?;
     // The tables are done with. A province's take gigabytes, which the documents need.
     drop(inventory.snapshots);
     drop(inventory.units);
     let mut outputs = vec![render::metrics_json(&report)];
     let mut failed = Vec::new();
-    if !options.figures_only {
+    if let Some(fonts) = fonts {
+        let fonts = fonts
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         render_documents(
             &report,
-            (&inventory.config, &inventory.dir),
+            &inventory.config,
+            fonts,
             options,
             &mut stages,
             &mut outputs,
@@ -146,10 +156,11 @@ fn unchanged(dir: &Path, manifest: &[u8]) -> bool {
     })
 }
 
-/// The documents: charts, index.html, tables.xlsx, report.pdf.
+/// The documents: charts, index.html, tables.xlsx, report.pdf (in `fonts`, found beforehand).
 fn render_documents(
     report: &Report,
-    (config, dir): (&CampaignConfig, &Path),
+    config: &CampaignConfig,
+    (fonts, pdf_options): (Fonts, pdf::PdfOptions),
     options: &BuildOptions,
     stages: &mut Stages,
     outputs: &mut Vec<Output>,
@@ -162,24 +173,30 @@ fn render_documents(
     });
     // The documents show the top rows of long tables; tables.xlsx has every row.
     let documents = render::for_documents(&view);
-    // tables.xlsx, with every row, takes longest and is written on the other core while
-    // index.html and report.pdf are laid out.
-    let (html, xlsx, pdf) = std::thread::scope(|scope| {
-        let xlsx = scope.spawn(|| {
-            let start = std::time::Instant::now();
-            (xlsx::render_xlsx(&view), start.elapsed().as_secs_f64())
-        });
-        let html = stages.run("html", "生成网页", || {
-            html::render_html(&documents, &charts, options.templates.as_deref())
+    // report.pdf is laid out on this core; index.html and tables.xlsx (every row: at a
+    // province's scale the longest) are written on the other.
+    let (pdf, others) = std::thread::scope(|scope| {
+        let others = scope.spawn(|| {
+            let timed = |render: &dyn Fn() -> Result<Output, Error>| {
+                let start = std::time::Instant::now();
+                (render(), start.elapsed().as_secs_f64())
+            };
+            (
+                timed(&|| html::render_html(&documents, &charts, options.templates.as_deref())),
+                timed(&|| xlsx::render_xlsx(&view)),
+            )
         });
         let pdf = stages.run("pdf", "排版 PDF", || {
-            pdf::render_pdf(&documents, &charts, &pdf_options(config, dir, options))
+            pdf::render_pdf_with(&documents, &charts, &pdf_options, fonts)
         });
-        (html, xlsx.join(), pdf)
+        let others = stages.show("生成网页和表格", || others.join());
+        (pdf, others)
     });
-    let (xlsx, seconds) = xlsx.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    // Its own time; it overlapped html and pdf.
-    stages.record("xlsx", seconds);
+    let ((html, html_seconds), (xlsx, xlsx_seconds)) =
+        others.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    // Their own times; they overlapped the PDF.
+    stages.record("html", html_seconds);
+    stages.record("xlsx", xlsx_seconds);
     outputs.push(html?);
     outputs.push(xlsx?);
     outputs.extend(charts.iter().map(|chart| Output {

@@ -43,6 +43,15 @@ impl Stages {
     /// Runs one stage, with a spinner after a second when visible, and records its time.
     pub fn run<T>(&mut self, name: &str, label: &str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
+        let out = self.show(label, f);
+        self.timings
+            .push((name.to_string(), start.elapsed().as_secs_f64()));
+        out
+    }
+
+    /// Shows a spinner after a second when visible, without recording a time: for waiting
+    /// on stages that run, and are timed, on another thread.
+    pub fn show<T>(&self, label: &str, f: impl FnOnce() -> T) -> T {
         let bar = self.visible().then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             bar.set_style(
@@ -64,8 +73,6 @@ impl Stages {
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
-        self.timings
-            .push((name.to_string(), start.elapsed().as_secs_f64()));
         out
     }
 

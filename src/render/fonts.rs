@@ -9,7 +9,7 @@
 use crate::error::Error;
 use serde::Serialize;
 use std::path::PathBuf;
-use typst::text::{FontBook, FontInfo};
+use typst::text::{FontBook, FontInfo, FontVariant, FontWeight};
 use typst_kit::fonts::FontStore;
 
 /// A character every Chinese font has and no Latin-only font has (the 利 of 利川).
@@ -102,6 +102,31 @@ impl Fonts {
                 .map(|d| d.display().to_string())
                 .collect(),
             system: options.system,
+        }
+    }
+
+    /// Loads the faces the notice is set in (each role's families, regular and bold), which
+    /// typst would otherwise load while it lays the notice out: a build does it on another
+    /// core while it computes the figures.
+    pub fn preload(&self, families: &Families) {
+        let book = self.store.book();
+        let roles = [
+            &families.title,
+            &families.body,
+            &families.heading,
+            &families.kai,
+            &families.serif,
+        ];
+        for family in roles.into_iter().flatten() {
+            for weight in [FontWeight::REGULAR, FontWeight::BOLD] {
+                let variant = FontVariant {
+                    weight,
+                    ..FontVariant::default()
+                };
+                if let Some(index) = book.select(&family.to_lowercase(), variant) {
+                    self.store.font(index);
+                }
+            }
         }
     }
 

@@ -222,7 +222,10 @@ mod tests {
     #[test]
     fn a_short_view_without_lists_is_shown_as_is() {
         let short = view(DOCUMENT_ROWS as u64, 0);
-        assert!(matches!(for_documents(&short), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            for_documents(&short),
+            std::borrow::Cow::Borrowed(_)
+        ));
         let with_lists = view(3, 2);
         let documents = for_documents(&with_lists);
         assert!(documents.rectification.is_empty());

@@ -73,12 +73,32 @@ struct ChartRef<'a> {
     path: String,
 }
 
-/// Typesets the notice: `report.pdf`.
-pub fn render_pdf(view: &View, charts: &[Chart], options: &PdfOptions) -> Result<Output, Error> {
+/// The fonts report.pdf is set in: found, and the faces it uses loaded.
+pub fn fonts(options: &PdfOptions) -> Fonts {
     let fonts = Fonts::discover(&FontOptions {
         dirs: options.font_dirs.clone(),
         system: options.system_fonts,
     });
+    // Without a Chinese font there is nothing to load; typesetting says why.
+    if let Ok(families) = fonts.families(FILE) {
+        fonts.preload(&families);
+    }
+    fonts
+}
+
+/// Typesets the notice: `report.pdf`.
+pub fn render_pdf(view: &View, charts: &[Chart], options: &PdfOptions) -> Result<Output, Error> {
+    render_pdf_with(view, charts, options, fonts(options))
+}
+
+/// [`render_pdf`] in fonts already found ([`fonts`]), as a build finds them on another
+/// core while it computes the figures.
+pub fn render_pdf_with(
+    view: &View,
+    charts: &[Chart],
+    options: &PdfOptions,
+    fonts: Fonts,
+) -> Result<Output, Error> {
     let families = fonts.families(FILE)?;
     let template = template(options)?;
     let date = document_date(view)?;
