@@ -59,8 +59,9 @@ pub fn memberships(members: &DataFrame) -> PolarsResult<DataFrame> {
         Ok(members.column(name)?.cat32()?.physical().clone())
     };
     let (groups, members) = (codes("group_id")?, codes("member_id")?);
-    // Sorted in place and deduplicated: at a province's 30 million memberships, a third of
-    // the memory of a hash table or of a sort into a new column.
+    // Sorted in place and deduplicated: no hash table and no second copy of a province's
+    // 30 million keys (its build's peak fell from 3.65 GB with polars' hash-based distinct
+    // to 3.12 GB with this and the changes beside it, BENCHMARKS.md).
     let mut keys: Vec<u64> = groups
         .iter()
         .zip(members.iter())

@@ -518,7 +518,7 @@ fn type_columns(
             file,
             &mut cell_problems,
         );
-        by_name.insert(m.spec.canonical, table::coded(kind, typed));
+        by_name.insert(m.spec.canonical, table::code_ids(kind, typed));
     }
     cell_problems.sort_by_key(|p| p.row);
     for problem in cell_problems {

@@ -320,7 +320,7 @@ pub fn type_table(
     for spec in kind.columns() {
         let column = match by_name.remove(spec.canonical) {
             Some(values) if !unread.contains(&spec.canonical) => {
-                coded(kind, values.into_column(spec.canonical))
+                code_ids(kind, values.into_column(spec.canonical))
             }
             _ => absent_column(spec, body.len()),
         };
@@ -392,7 +392,7 @@ pub(super) fn keeps_rows(kind: TableKind) -> bool {
 
 /// A typed column as the table holds it: the ids of a members table as codes
 /// ([`super::ids`]), which every reader of the table expects.
-pub(super) fn coded(kind: TableKind, column: Column) -> Column {
+pub(super) fn code_ids(kind: TableKind, column: Column) -> Column {
     if !super::ids::is_coded(kind, column.name()) || column.dtype() != &DataType::String {
         return column;
     }
