@@ -106,6 +106,22 @@ fn each_report_holds_its_outputs_and_a_manifest_that_proves_them() {
 }
 
 #[test]
+fn a_quiet_build_says_only_what_it_built() {
+    // Nothing on stderr: no progress, and no warning a library prints on its own (polars
+    // prints deprecations there).
+    let out = tempfile::tempdir().unwrap();
+    let run = jianfu(
+        &repo(),
+        &["--quiet", "build", "--out", out.path().to_str().unwrap()],
+    );
+    assert!(run.status.success());
+    assert_eq!(String::from_utf8_lossy(&run.stderr), "");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert!(stdout.contains("2000 → 450"), "{stdout}");
+}
+
+#[test]
 fn a_rebuild_is_byte_identical() {
     let again = tempfile::tempdir().unwrap();
     let run = jianfu(&repo(), &["build", "--out", again.path().to_str().unwrap()]);

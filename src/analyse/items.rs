@@ -1,6 +1,7 @@
 //! One row per item active at the baseline or now, with its disposition: the heart of
 //! every figure. Pure polars; no I/O.
 
+use crate::analyse::Run;
 use crate::load::ids;
 use polars::prelude::*;
 
@@ -74,14 +75,6 @@ pub fn memberships(members: &DataFrame) -> PolarsResult<DataFrame> {
     DataFrame::new(distinct.len(), vec![distinct.into_column()])
 }
 
-/// The group of a [`PAIR`] key, coded as the members table codes it.
-pub fn pair_group() -> Expr {
-    col(PAIR)
-        .floor_div(lit(HALF))
-        .cast(DataType::UInt32)
-        .cast(ids::dtype())
-}
-
 /// The group's and the member's code of a [`PAIR`] key.
 pub fn split(key: u64) -> (u32, u32) {
     ((key / HALF) as u32, (key % HALF) as u32)
@@ -89,9 +82,9 @@ pub fn split(key: u64) -> (u32, u32) {
 
 /// Members of each group present at the baseline and gone now, from the distinct
 /// memberships of both snapshots.
-fn removed_by_tables(before: &DataFrame, after: &DataFrame) -> LazyFrame {
+fn removed_by_tables(before: &DataFrame, after: &DataFrame) -> PolarsResult<DataFrame> {
     let still = after.clone().lazy().with_column(lit(true).alias("_still"));
-    before
+    let removed = before
         .clone()
         .lazy()
         .join(
@@ -101,15 +94,22 @@ fn removed_by_tables(before: &DataFrame, after: &DataFrame) -> LazyFrame {
             JoinArgs::new(JoinType::Left),
         )
         .filter(col("_still").is_null())
-        .group_by([pair_group().alias("group_id")])
+        .group_by([col(PAIR)
+            .floor_div(lit(HALF))
+            .cast(DataType::UInt32)
+            .alias("group_id")])
         .agg([len().cast(DataType::Int64).alias("_removed")])
-        // One row per group: back to text, to join the items' ids.
-        .with_column(col("group_id").cast(DataType::String))
+        .run()?;
+    // One row per group: its id as text, to join the items' ids.
+    let group = ids::from_codes(removed.column("group_id")?.u32()?.clone());
+    let mut removed = removed;
+    removed.with_column(group.cast(&DataType::String)?)?;
+    Ok(removed)
 }
 
 /// Every item active at the baseline or now, with its latest attributes, its disposition
 /// and the members it lost. `current` is the current snapshot's date as days since 1970.
-pub fn items(before: Side, after: Side, current_days: i32) -> LazyFrame {
+pub fn items(before: Side, after: Side, current_days: i32) -> PolarsResult<LazyFrame> {
     let joined = side_frame(before.items, "b").join(
         side_frame(after.items, "c"),
         [col("id")],
@@ -165,7 +165,7 @@ pub fn items(before: Side, after: Side, current_days: i32) -> LazyFrame {
     let removed = match (before.members, after.members) {
         (Some(b), Some(c)) => {
             frame = frame.join(
-                removed_by_tables(b, c),
+                removed_by_tables(b, c)?.lazy(),
                 [col("id")],
                 [col("group_id")],
                 JoinArgs::new(JoinType::Left),
@@ -174,7 +174,7 @@ pub fn items(before: Side, after: Side, current_days: i32) -> LazyFrame {
         }
         _ => count_drop,
     };
-    frame
+    Ok(frame
         .with_column(
             when(col("disposition").eq(lit(RETAINED)))
                 .then(removed.fill_null(lit(0)))
@@ -192,5 +192,5 @@ pub fn items(before: Side, after: Side, current_days: i32) -> LazyFrame {
             col("level"),
             col("platform"),
         ])
-        .sort(["id"], SortMultipleOptions::default())
+        .sort(["id"], SortMultipleOptions::default()))
 }

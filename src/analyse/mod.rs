@@ -158,7 +158,7 @@ fn kind_figures(
             members: members(kind, distinct.1),
         },
         days_since_epoch(inventory.current().date),
-    );
+    )?;
     figures::kind_figures(with_unit_directory(rows, units)).map(Some)
 }
 
@@ -225,7 +225,7 @@ fn trend_point(
                 members: None,
             },
             days_since_epoch(snapshot.date),
-        );
+        )?;
         let totals = figures::totals(rows)?;
         Ok(Some(Change {
             since: previous.date.to_string(),

@@ -29,6 +29,12 @@ pub fn coded(column: Expr) -> Expr {
     column.cast(dtype())
 }
 
+/// A coded column from codes of [`dtype`]'s string table (codes it does not hold read as
+/// null). polars deprecates casting integers to categoricals, and says so on stderr.
+pub fn from_codes(codes: UInt32Chunked) -> Column {
+    Categorical32Chunked::from_cats_and_dtype(codes, dtype()).into_column()
+}
+
 /// Every distinct text among a coded column's values, each once.
 pub fn distinct_texts(column: &Column) -> PolarsResult<Vec<&str>> {
     let ca = column.cat32()?;
@@ -73,5 +79,8 @@ mod tests {
         let mut distinct = distinct_texts(&a).unwrap();
         distinct.sort_unstable();
         assert_eq!(distinct, ["a", "b"]);
+        // Back from the codes to the same column.
+        let codes = a.cat32().unwrap().physical().clone();
+        assert!(from_codes(codes).equals_missing(&a));
     }
 }
