@@ -75,9 +75,11 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
         std::thread::spawn(move || (pdf::fonts(&pdf), pdf))
     });
     let report = stages.run("analyse", "计算指标", || analyse(&inventory))?;
-    // The tables are done with. A province's take gigabytes, which the documents need.
-    drop(inventory.snapshots);
-    drop(inventory.units);
+    // The tables are done with. A province's take gigabytes, which the documents need;
+    // freeing them one string and one buffer at a time keeps a core busy a while, so
+    // another thread does it while the documents are laid out.
+    let tables = (inventory.snapshots, inventory.units);
+    let freeing = std::thread::spawn(move || drop(tables));
     let mut outputs = vec![render::metrics_json(&report)];
     let mut failed = Vec::new();
     if let Some(fonts) = fonts {
@@ -94,6 +96,9 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
             &mut failed,
         )?;
     }
+    freeing
+        .join()
+        .map_err(|_| Error::Internal("freeing the tables failed".into()))?;
     let target = options
         .out
         .join(&report.campaign.id)
