@@ -75,30 +75,28 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
         std::thread::spawn(move || (pdf::fonts(&pdf), pdf))
     });
     let report = stages.run("analyse", "计算指标", || analyse(&inventory))?;
-    // The tables are done with. A province's take gigabytes, which the documents need;
-    // freeing them one string and one buffer at a time keeps a core busy a while, so
-    // another thread does it while the documents are laid out.
+    // The tables are done with. A province's take gigabytes, which the documents need.
     let tables = (inventory.snapshots, inventory.units);
-    let freeing = std::thread::spawn(move || drop(tables));
     let mut outputs = vec![render::metrics_json(&report)];
     let mut failed = Vec::new();
-    if let Some(fonts) = fonts {
-        let fonts = fonts
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        render_documents(
-            &report,
-            &inventory.config,
-            fonts,
-            options,
-            &mut stages,
-            &mut outputs,
-            &mut failed,
-        )?;
+    match fonts {
+        Some(fonts) => {
+            let fonts = fonts
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            render_documents(
+                &report,
+                &inventory.config,
+                fonts,
+                tables,
+                options,
+                &mut stages,
+                &mut outputs,
+                &mut failed,
+            )?;
+        }
+        None => drop(tables),
     }
-    freeing
-        .join()
-        .map_err(|_| Error::Internal("freeing the tables failed".into()))?;
     let target = options
         .out
         .join(&report.campaign.id)
@@ -161,11 +159,14 @@ fn unchanged(dir: &Path, manifest: &[u8]) -> bool {
     })
 }
 
-/// The documents: charts, index.html, tables.xlsx, report.pdf (in `fonts`, found beforehand).
+/// The documents: charts, index.html, tables.xlsx, report.pdf (in `fonts`, found
+/// beforehand). `tables` are freed on the way.
+#[allow(clippy::too_many_arguments)]
 fn render_documents(
     report: &Report,
     config: &CampaignConfig,
     (fonts, pdf_options): (Fonts, pdf::PdfOptions),
+    tables: impl Send + 'static,
     options: &BuildOptions,
     stages: &mut Stages,
     outputs: &mut Vec<Output>,
@@ -176,6 +177,10 @@ fn render_documents(
         let charts = charts::charts(report, &view);
         (view, charts)
     });
+    // Freeing the tables one string and one buffer at a time keeps a core busy a while:
+    // another thread does it while the documents are laid out, once the view, whose
+    // allocations it would slow, is built.
+    let freeing = std::thread::spawn(move || drop(tables));
     // The documents show the top rows of long tables; tables.xlsx has every row.
     let documents = render::for_documents(&view);
     // report.pdf is laid out on this core; index.html and tables.xlsx (every row: at a
@@ -199,6 +204,9 @@ fn render_documents(
     });
     let ((html, html_seconds), (xlsx, xlsx_seconds)) =
         others.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    freeing
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     // Their own times; they overlapped the PDF.
     stages.record("html", html_seconds);
     stages.record("xlsx", xlsx_seconds);
