@@ -153,9 +153,9 @@ fn mapped((path, info): (FontPath, FontInfo)) -> (MappedFont, FontInfo) {
 impl FontSource for MappedFont {
     fn load(&self) -> Option<Font> {
         let file = std::fs::File::open(&self.0.path).ok()?;
-        // SAFETY: the map is only read. A font file rewritten while a build runs could
-        // change under it, as it could for fontdb, which maps the same files to scan
-        // them; installed fonts are not rewritten in place.
+        // SAFETY: the map is only read, and font files are not rewritten in place. One
+        // cut short while a build reads it (say, in a campaign's `fonts` folder) would end
+        // the process, as it would in fontdb, which maps the same files to scan them.
         let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
         Font::new(Bytes::new(map), self.0.index)
     }
