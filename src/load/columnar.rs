@@ -1,7 +1,8 @@
 //! The fast path for big tables: UTF-8 CSV read by polars' multi-threaded CSV reader,
 //! and Parquet read as columns, then typed column by column — no grid of cells, no
-//! `String` per cell. A members table's ids are read straight into codes ([`super::ids`]),
-//! and the columns no figure reads ([`super::schema::unread`]) are not parsed.
+//! `String` per cell. A big members table's ids are read straight into codes, a smaller
+//! one's coded on every core once read ([`super::ids`]); the columns no figure reads
+//! ([`super::schema::unread`]) are not parsed.
 //!
 //! It gives exactly what the grid path gives (the same values, the same problems, the
 //! same row numbers), and steps aside (returns `None`) whenever it cannot promise that:
@@ -31,13 +32,25 @@ pub fn read_csv(
     unread: &[&str],
     problems: &mut Problems,
 ) -> Option<Option<Table>> {
+    read_csv_coding(kind, file, path, unread, ids::TEXT_MAX_ROWS, problems)
+}
+
+/// [`read_csv`], the ids of a table of more than `text_max_rows` rows coded as parsed.
+fn read_csv_coding(
+    kind: TableKind,
+    file: &str,
+    path: &Path,
+    unread: &[&str],
+    text_max_rows: usize,
+    problems: &mut Problems,
+) -> Option<Option<Table>> {
     let bytes = std::fs::read(path).ok()?;
     let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
         0
     };
-    let text = std::str::from_utf8(&bytes[start..]).ok()?;
+    let text = simdutf8::basic::from_utf8(&bytes[start..]).ok()?;
     // Cells the limits refuse (control characters, over-long cells) are reported, row by
     // row, by the grid path.
     if may_break_cell_limits(text) {
@@ -85,10 +98,13 @@ pub fn read_csv(
     let lines = memchr::memchr_iter(b'\n', b).count() + usize::from(!body.ends_with('\n'));
     let header_cells: Vec<Cell> = header.iter().map(|h| Cell::Text(h.clone())).collect();
     let mapped = table::map_columns(kind, &header_cells);
+    // A big table's ids are coded as they are parsed; a smaller one's are read as text and
+    // coded once typed ([`ids::code`]).
     let schema = Arc::new(Schema::from_iter((0..width).map(|i| {
-        let coded = mapped
-            .iter()
-            .any(|m| m.index == i && ids::is_coded(kind, m.spec.canonical));
+        let coded = lines > text_max_rows
+            && mapped
+                .iter()
+                .any(|m| m.index == i && ids::is_coded(kind, m.spec.canonical));
         let dtype = if coded {
             ids::dtype()
         } else {
@@ -558,32 +574,39 @@ mod tests {
     use crate::load::grid::read_grid;
     use crate::load::table::type_table;
 
-    /// The fast path and the grid path read a file to the same frame and problems.
+    /// The fast path, with ids read as text and with ids coded as parsed, and the grid path
+    /// read a file to the same frame and problems.
     fn both(kind: TableKind, name: &str, text: &str) -> (Option<Table>, Vec<Problem>) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
-        let mut fast_problems = Problems::default();
-        let fast = read_csv(kind, "f", &path, &[], &mut fast_problems).expect("fast path taken");
         let mut slow_problems = Problems::default();
         let grid = read_grid(&path, None, kind.stems()).unwrap();
         let slow = type_table(kind, "f", grid, &[], &mut slow_problems);
-        let (fast_problems, slow_problems) = (fast_problems.into_vec(), slow_problems.into_vec());
-        assert_eq!(fast_problems, slow_problems);
-        match (&fast, &slow) {
-            (Some(f), Some(s)) => {
-                assert!(
-                    f.frame.equals_missing(&s.frame),
-                    "{:?}\n{:?}",
-                    f.frame,
-                    s.frame
-                );
-                assert_eq!(f.headers, s.headers);
+        let slow_problems = slow_problems.into_vec();
+        let mut read = None;
+        for text_max_rows in [usize::MAX, 0] {
+            let mut fast_problems = Problems::default();
+            let fast = read_csv_coding(kind, "f", &path, &[], text_max_rows, &mut fast_problems)
+                .expect("fast path taken");
+            let fast_problems = fast_problems.into_vec();
+            assert_eq!(fast_problems, slow_problems);
+            match (&fast, &slow) {
+                (Some(f), Some(s)) => {
+                    assert!(
+                        f.frame.equals_missing(&s.frame),
+                        "{:?}\n{:?}",
+                        f.frame,
+                        s.frame
+                    );
+                    assert_eq!(f.headers, s.headers);
+                }
+                (None, None) => {}
+                _ => panic!("one path read a table, the other not"),
             }
-            (None, None) => {}
-            _ => panic!("one path read a table, the other not"),
+            read = Some((fast, fast_problems));
         }
-        (fast, fast_problems)
+        read.expect("read twice")
     }
 
     #[test]

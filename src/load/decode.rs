@@ -17,7 +17,7 @@ pub enum DecodeError {
 /// seconds and tells nothing more.
 pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest)
+        return simdutf8::basic::from_utf8(rest)
             .map(Cow::Borrowed)
             .map_err(|_| DecodeError::UnknownEncoding);
     }
@@ -37,7 +37,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
     if let Some(kind) = sniff_binary(bytes) {
         return Err(DecodeError::Binary(kind));
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         return Ok(Cow::Borrowed(text));
     }
     let head = &bytes[..bytes.len().min(64 * 1024)];

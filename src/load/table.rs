@@ -396,9 +396,7 @@ pub(super) fn code_ids(kind: TableKind, column: Column) -> Column {
     if !super::ids::is_coded(kind, column.name()) || column.dtype() != &DataType::String {
         return column;
     }
-    column
-        .cast(&super::ids::dtype())
-        .expect("text casts to a categorical")
+    super::ids::code(&column).expect("a text column is coded")
 }
 
 /// The checks on a whole typed table: unique ids, known merge targets.
