@@ -32,9 +32,9 @@ pub fn coded(column: Expr) -> Expr {
 }
 
 /// Up to this many rows a table's ids are read as text and coded by [`code`]: a seventh less
-/// CPU for a build of ~1 M memberships, but 16 bytes a cell until coded, and a map per core. A province's
-/// tables (tens of millions of rows) are coded as they are parsed instead, 4 bytes a cell,
-/// which keeps the peak memory under twice the inputs.
+/// CPU for a build of ~1 M memberships, but 16 bytes a cell until coded, and a map per
+/// core. A province's tables (tens of millions of rows) are coded as they are parsed
+/// instead, 4 bytes a cell, which keeps the peak memory under twice the inputs.
 pub const TEXT_MAX_ROWS: usize = 4_000_000;
 
 /// Codes a column of ids read as text. polars' string table costs a few cache misses a
@@ -89,18 +89,25 @@ fn code_part(
         let view = views[i];
         let text = array.value(i);
         *code = if view.length <= View::MAX_INLINE_SIZE {
-            match short.entry(view.as_u128()) {
-                Entry::Occupied(e) => *e.get(),
-                Entry::Vacant(e) => *e.insert(mapping.insert_cat(text)?),
-            }
+            code_of(&mut short, view.as_u128(), text, mapping)?
         } else {
-            match long.entry(text) {
-                Entry::Occupied(e) => *e.get(),
-                Entry::Vacant(e) => *e.insert(mapping.insert_cat(text)?),
-            }
+            code_of(&mut long, text, text, mapping)?
         };
     }
     Ok(())
+}
+
+/// The code of `text`, from `seen` under `key`, else from the string table (then kept).
+fn code_of<K: std::hash::Hash + Eq>(
+    seen: &mut crate::FastMap<K, u32>,
+    key: K,
+    text: &str,
+    mapping: &CategoricalMapping,
+) -> PolarsResult<u32> {
+    Ok(match seen.entry(key) {
+        Entry::Occupied(e) => *e.get(),
+        Entry::Vacant(e) => *e.insert(mapping.insert_cat(text)?),
+    })
 }
 
 /// A coded column from codes of [`dtype`]'s string table (codes it does not hold read as
