@@ -409,6 +409,7 @@ fn read_any(bytes: &[u8], ext: &str) {
             "groups",
             grid,
             &[],
+            &jianfu::load::ids::Coder::default(),
             &mut problems,
         );
     }

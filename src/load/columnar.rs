@@ -30,9 +30,18 @@ pub fn read_csv(
     file: &str,
     path: &Path,
     unread: &[&str],
+    coder: &ids::Coder,
     problems: &mut Problems,
 ) -> Option<Option<Table>> {
-    read_csv_coding(kind, file, path, unread, ids::TEXT_MAX_ROWS, problems)
+    read_csv_coding(
+        kind,
+        file,
+        path,
+        unread,
+        coder,
+        ids::TEXT_MAX_ROWS,
+        problems,
+    )
 }
 
 /// [`read_csv`], the ids of a table of more than `text_max_rows` rows coded as parsed.
@@ -41,6 +50,7 @@ fn read_csv_coding(
     file: &str,
     path: &Path,
     unread: &[&str],
+    coder: &ids::Coder,
     text_max_rows: usize,
     problems: &mut Problems,
 ) -> Option<Option<Table>> {
@@ -160,7 +170,7 @@ fn read_csv_coding(
     }
     drop(bytes);
     Some(type_columns(
-        kind, file, header, raw, keep, unread, first_row, problems,
+        kind, file, header, raw, keep, unread, coder, first_row, problems,
     ))
 }
 
@@ -171,6 +181,7 @@ pub fn read_parquet(
     file: &str,
     path: &Path,
     unread: &[&str],
+    coder: &ids::Coder,
     problems: &mut Problems,
 ) -> Option<Option<Table>> {
     let handle = std::fs::File::open(path).ok()?;
@@ -188,7 +199,7 @@ pub fn read_parquet(
     let raw = frame.into_columns();
     let keep = non_blank_rows(&raw);
     Some(type_columns(
-        kind, file, header, raw, keep, unread, 2, problems,
+        kind, file, header, raw, keep, unread, coder, 2, problems,
     ))
 }
 
@@ -491,6 +502,7 @@ fn type_columns(
     mut raw: Vec<Column>,
     keep: Option<BooleanChunked>,
     unread: &[&str],
+    coder: &ids::Coder,
     first_row: usize,
     problems: &mut Problems,
 ) -> Option<Table> {
@@ -534,7 +546,7 @@ fn type_columns(
             file,
             &mut cell_problems,
         );
-        by_name.insert(m.spec.canonical, table::code_ids(kind, typed));
+        by_name.insert(m.spec.canonical, table::code_ids(kind, typed, coder));
     }
     cell_problems.sort_by_key(|p| p.row);
     for problem in cell_problems {
@@ -582,13 +594,23 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let mut slow_problems = Problems::default();
         let grid = read_grid(&path, None, kind.stems()).unwrap();
-        let slow = type_table(kind, "f", grid, &[], &mut slow_problems);
+        // One coder for every read, as for the tables of one load.
+        let coder = ids::Coder::default();
+        let slow = type_table(kind, "f", grid, &[], &coder, &mut slow_problems);
         let slow_problems = slow_problems.into_vec();
         let mut read = None;
         for text_max_rows in [usize::MAX, 0] {
             let mut fast_problems = Problems::default();
-            let fast = read_csv_coding(kind, "f", &path, &[], text_max_rows, &mut fast_problems)
-                .expect("fast path taken");
+            let fast = read_csv_coding(
+                kind,
+                "f",
+                &path,
+                &[],
+                &coder,
+                text_max_rows,
+                &mut fast_problems,
+            )
+            .expect("fast path taken");
             let fast_problems = fast_problems.into_vec();
             assert_eq!(fast_problems, slow_problems);
             match (&fast, &slow) {
@@ -715,7 +737,8 @@ mod tests {
             let path = dir.path().join(format!("g{i}.csv"));
             std::fs::write(&path, text).unwrap();
             let mut problems = Problems::default();
-            assert!(read_csv(TableKind::Groups, "f", &path, &[], &mut problems).is_none());
+            let coder = ids::Coder::default();
+            assert!(read_csv(TableKind::Groups, "f", &path, &[], &coder, &mut problems).is_none());
         }
     }
 }

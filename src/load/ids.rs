@@ -9,6 +9,7 @@
 use polars::prelude::*;
 use polars_arrow::array::{Array, Utf8ViewArray, View};
 use std::collections::hash_map::Entry;
+use std::sync::Mutex;
 
 /// The members table's columns held as codes.
 pub const CODED: [&str; 2] = ["group_id", "member_id"];
@@ -37,76 +38,158 @@ pub fn coded(column: Expr) -> Expr {
 /// instead, 4 bytes a cell, which keeps the peak memory under twice the inputs.
 pub const TEXT_MAX_ROWS: usize = 4_000_000;
 
-/// Codes a column of ids read as text. polars' string table costs a few cache misses a
-/// lookup; up to [`TEXT_MAX_ROWS`], each core codes a part of the column, asking the table
-/// once per distinct id and looking the other cells up in a map of its own, keyed by the
-/// id's 16-byte view when the id is short.
-pub fn code(column: &Column) -> PolarsResult<Column> {
-    if column.len() > TEXT_MAX_ROWS {
-        return column.cast(&dtype());
-    }
-    let ca = column.str()?.rechunk();
-    let array = ca.downcast_as_array();
-    // The string table lives as long as `dtype` holds it.
-    let dtype = dtype();
-    let DataType::Categorical(_, mapping) = &dtype else {
-        unreachable!("ids are categoricals")
-    };
-    let mut codes = vec![0u32; array.len()];
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let part = array.len().div_ceil(cores).max(1);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = codes
-            .chunks_mut(part)
-            .enumerate()
-            .map(|(i, codes)| scope.spawn(move || code_part(array, i * part, codes, mapping)))
-            .collect();
-        parts
-            .into_iter()
-            .try_for_each(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-    })?;
-    let codes =
-        UInt32Chunked::from_vec_validity(column.name().clone(), codes, array.validity().cloned());
-    Ok(Categorical32Chunked::from_cats_and_dtype(codes, dtype).into_column())
+/// Codes the columns of ids read as text while one campaign loads. polars' string table
+/// costs a few cache misses a lookup, and a campaign repeats its ids across the parts each
+/// core codes, across columns and across snapshots. Up to [`TEXT_MAX_ROWS`], each core
+/// codes a part of a column with a map of its own (keyed by the id's 16-byte view when the
+/// id is short), then resolves the part's distinct ids in the load's map of known codes:
+/// the string table is asked once per distinct id of the whole load.
+pub struct Coder {
+    /// Holds the string table, so the known codes stay valid.
+    dtype: DataType,
+    known: Mutex<Known>,
 }
 
-/// Codes the cells `start..start + codes.len()` of `array` (nulls get 0, masked later).
-fn code_part(
-    array: &Utf8ViewArray,
-    start: usize,
-    codes: &mut [u32],
-    mapping: &CategoricalMapping,
-) -> PolarsResult<()> {
-    // A view of up to 12 bytes holds the text itself: one key, one text.
-    let mut short: crate::FastMap<u128, u32> = crate::FastMap::default();
-    let mut long: crate::FastMap<&str, u32> = crate::FastMap::default();
-    let views = array.views();
-    for (offset, code) in codes.iter_mut().enumerate() {
-        let i = start + offset;
-        if !array.is_valid(i) {
-            continue;
+/// Every code handed out so far, by the id's view (short ids) or text (long ones).
+#[derive(Default)]
+struct Known {
+    short: crate::FastMap<u128, u32>,
+    long: crate::FastMap<Box<str>, u32>,
+}
+
+/// A part's distinct ids, each by its first cell (chunk, index in it), in order of first
+/// sight.
+type Firsts = Vec<(usize, usize)>;
+
+impl Default for Coder {
+    fn default() -> Self {
+        Coder {
+            dtype: dtype(),
+            known: Mutex::default(),
         }
-        let view = views[i];
-        let text = array.value(i);
-        *code = if view.length <= View::MAX_INLINE_SIZE {
-            code_of(&mut short, view.as_u128(), text, mapping)?
-        } else {
-            code_of(&mut long, text, text, mapping)?
-        };
     }
-    Ok(())
 }
 
-/// The code of `text`, from `seen` under `key`, else from the string table (then kept).
-fn code_of<K: std::hash::Hash + Eq>(
+impl Coder {
+    /// Codes a column of ids read as text.
+    pub fn code(&self, column: &Column) -> PolarsResult<Column> {
+        if column.len() > TEXT_MAX_ROWS {
+            return column.cast(&self.dtype);
+        }
+        let ca = column.str()?;
+        let chunks: Vec<&Utf8ViewArray> = ca.downcast_iter().collect();
+        let mut codes = vec![0u32; ca.len()];
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let part = ca.len().div_ceil(cores).max(1);
+        std::thread::scope(|scope| {
+            let chunks = &chunks;
+            let parts: Vec<_> = codes
+                .chunks_mut(part)
+                .enumerate()
+                .map(|(i, codes)| scope.spawn(move || self.code_part(chunks, i * part, codes)))
+                .collect();
+            parts
+                .into_iter()
+                .try_for_each(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        })?;
+        let codes =
+            UInt32Chunked::from_vec_validity(column.name().clone(), codes, ca.rechunk_validity());
+        // SAFETY: every code came from `self.dtype`'s string table (`insert_cat`), which
+        // `self.dtype` keeps alive; null rows are masked by the validity.
+        let coded = unsafe {
+            Categorical32Chunked::from_cats_and_dtype_unchecked(codes, self.dtype.clone())
+        };
+        Ok(coded.into_column())
+    }
+
+    /// Codes the rows `start..start + codes.len()` of the column made of `chunks` (nulls
+    /// get 0, masked later).
+    fn code_part(
+        &self,
+        chunks: &[&Utf8ViewArray],
+        start: usize,
+        codes: &mut [u32],
+    ) -> PolarsResult<()> {
+        // First each row gets the number of its id among the part's distinct ids.
+        let mut short: crate::FastMap<u128, u32> = crate::FastMap::default();
+        let mut long: crate::FastMap<&str, u32> = crate::FastMap::default();
+        let mut firsts = Firsts::new();
+        let end = start + codes.len();
+        let mut offset = 0;
+        for (c, array) in chunks.iter().enumerate() {
+            let rows = start.max(offset)..end.min(offset + array.len());
+            let views = array.views();
+            for row in rows {
+                let i = row - offset;
+                if !array.is_valid(i) {
+                    continue;
+                }
+                let view = views[i];
+                // A view of up to 12 bytes holds the text itself: one key, one text.
+                codes[row - start] = if view.length <= View::MAX_INLINE_SIZE {
+                    number(&mut short, view.as_u128(), (c, i), &mut firsts)
+                } else {
+                    number(&mut long, array.value(i), (c, i), &mut firsts)
+                };
+            }
+            offset += array.len();
+        }
+        // Then each distinct id gets its code, and each row the code of its number. Null
+        // rows keep number 0, masked by the validity.
+        let resolved = self.resolve(chunks, &firsts)?;
+        for code in codes.iter_mut() {
+            if let Some(&resolved) = resolved.get(*code as usize) {
+                *code = resolved;
+            }
+        }
+        Ok(())
+    }
+
+    /// The codes of the ids first seen at `firsts`, from the known ones or, for an id never
+    /// seen in this load, from the string table.
+    fn resolve(&self, chunks: &[&Utf8ViewArray], firsts: &Firsts) -> PolarsResult<Vec<u32>> {
+        let mapping = match &self.dtype {
+            DataType::Categorical(_, mapping) => mapping,
+            _ => unreachable!("ids are categoricals"),
+        };
+        let mut known = self
+            .known
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Known { short, long } = &mut *known;
+        firsts
+            .iter()
+            .map(|&(c, i)| {
+                let array = chunks[c];
+                let view = array.views()[i];
+                let text = array.value(i);
+                Ok(if view.length <= View::MAX_INLINE_SIZE {
+                    match short.entry(view.as_u128()) {
+                        Entry::Occupied(e) => *e.get(),
+                        Entry::Vacant(e) => *e.insert(mapping.insert_cat(text)?),
+                    }
+                } else if let Some(&code) = long.get(text) {
+                    code
+                } else {
+                    let code = mapping.insert_cat(text)?;
+                    long.insert(text.into(), code);
+                    code
+                })
+            })
+            .collect()
+    }
+}
+
+/// The number of the id under `key` among a part's distinct ids, numbering it when new.
+fn number<K: std::hash::Hash + Eq>(
     seen: &mut crate::FastMap<K, u32>,
     key: K,
-    text: &str,
-    mapping: &CategoricalMapping,
-) -> PolarsResult<u32> {
-    Ok(match seen.entry(key) {
-        Entry::Occupied(e) => *e.get(),
-        Entry::Vacant(e) => *e.insert(mapping.insert_cat(text)?),
+    cell: (usize, usize),
+    firsts: &mut Firsts,
+) -> u32 {
+    *seen.entry(key).or_insert_with(|| {
+        firsts.push(cell);
+        (firsts.len() - 1) as u32
     })
 }
 
@@ -178,16 +261,33 @@ mod tests {
                 _ => Some(format!("R{:09}", (i * 7919) % 41)),
             })
             .collect();
-        let column = Column::new("member_id".into(), texts.clone());
-        let coded = code(&column).unwrap();
-        assert_eq!(coded.name().as_str(), "member_id");
-        assert!(coded.equals_missing(&column.cast(&dtype()).unwrap()));
-        let back: Vec<Option<String>> = coded
-            .cat32()
-            .unwrap()
-            .iter_str()
-            .map(|t| t.map(str::to_string))
-            .collect();
-        assert_eq!(back, texts);
+        let column = |texts: &[Option<String>]| Column::new("member_id".into(), texts);
+        // In two chunks, as the CSV reader hands a column out.
+        let mut chunked = column(&texts[..300]);
+        chunked.append(&column(&texts[300..])).unwrap();
+        assert_eq!(chunked.as_materialized_series().n_chunks(), 2);
+        // A part of only nulls, then ids the coder has and has not seen.
+        let mut later: Vec<Option<String>> = vec![None; 600];
+        later.extend((0..400).map(|i| Some(format!("R{:09}", i % 50))));
+        // One coder for all, as for the tables of one load: the third column's ids are all
+        // known by then.
+        let coder = Coder::default();
+        for (column, texts) in [
+            (column(&texts), &texts),
+            (chunked, &texts),
+            (column(&texts), &texts),
+            (column(&later), &later),
+        ] {
+            let coded = coder.code(&column).unwrap();
+            assert_eq!(coded.name().as_str(), "member_id");
+            assert!(coded.equals_missing(&column.cast(&dtype()).unwrap()));
+            let back: Vec<Option<String>> = coded
+                .cat32()
+                .unwrap()
+                .iter_str()
+                .map(|t| t.map(str::to_string))
+                .collect();
+            assert_eq!(&back, texts);
+        }
     }
 }

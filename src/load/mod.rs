@@ -117,9 +117,17 @@ pub fn load_campaign_with(
         .or(config.max_table_bytes)
         .unwrap_or(limits::DEFAULT_MAX_TABLE_BYTES);
     let mut inputs = vec![config_file];
+    let coder = ids::Coder::default();
     let units = units.and_then(|path| {
         inputs.push(path.clone());
-        read_table(TableKind::Units, &path, &config, limit, &mut problems)
+        read_table(
+            TableKind::Units,
+            &path,
+            &config,
+            limit,
+            &coder,
+            &mut problems,
+        )
     });
     // Two snapshots at a time, one per core: typing a table's cells is one core's work.
     let mut loaded = Vec::with_capacity(chosen.len());
@@ -128,7 +136,7 @@ pub fn load_campaign_with(
             let mut problems = Problems::default();
             let mut read = |kind| {
                 let path = snapshot.tables.get(&kind)?;
-                read_table(kind, path, &config, limit, &mut problems)
+                read_table(kind, path, &config, limit, &coder, &mut problems)
             };
             let (groups, accounts, members) = (
                 read(TableKind::Groups),
@@ -184,6 +192,7 @@ fn read_table(
     path: &Path,
     config: &CampaignConfig,
     limit: u64,
+    coder: &ids::Coder,
     problems: &mut Problems,
 ) -> Option<Table> {
     let file = shown(path);
@@ -196,15 +205,17 @@ fn read_table(
     let unread = schema::unread(kind, config.privacy.show_names);
     // Big tables: read as columns by polars; the grid path handles everything else.
     let fast = match grid::Format::from_path(path) {
-        Some(grid::Format::Csv) => columnar::read_csv(kind, &file, path, unread, problems),
-        Some(grid::Format::Parquet) => columnar::read_parquet(kind, &file, path, unread, problems),
+        Some(grid::Format::Csv) => columnar::read_csv(kind, &file, path, unread, coder, problems),
+        Some(grid::Format::Parquet) => {
+            columnar::read_parquet(kind, &file, path, unread, coder, problems)
+        }
         _ => None,
     };
     if let Some(table) = fast {
         return table;
     }
     match grid::read_grid(path, sheet, kind.stems()) {
-        Ok(grid) => table::type_table(kind, &file, grid, unread, problems),
+        Ok(grid) => table::type_table(kind, &file, grid, unread, coder, problems),
         Err(kind) => {
             problems.push(Problem::file(file, kind));
             None

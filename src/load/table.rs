@@ -240,6 +240,7 @@ pub fn type_table(
     file: &str,
     grid: Grid,
     unread: &[&str],
+    coder: &super::ids::Coder,
     problems: &mut Problems,
 ) -> Option<Table> {
     let Some(header_at) = find_header(kind, &grid) else {
@@ -320,7 +321,7 @@ pub fn type_table(
     for spec in kind.columns() {
         let column = match by_name.remove(spec.canonical) {
             Some(values) if !unread.contains(&spec.canonical) => {
-                code_ids(kind, values.into_column(spec.canonical))
+                code_ids(kind, values.into_column(spec.canonical), coder)
             }
             _ => absent_column(spec, body.len()),
         };
@@ -392,11 +393,11 @@ pub(super) fn keeps_rows(kind: TableKind) -> bool {
 
 /// A typed column as the table holds it: the ids of a members table as codes
 /// ([`super::ids`]), which every reader of the table expects.
-pub(super) fn code_ids(kind: TableKind, column: Column) -> Column {
+pub(super) fn code_ids(kind: TableKind, column: Column, coder: &super::ids::Coder) -> Column {
     if !super::ids::is_coded(kind, column.name()) || column.dtype() != &DataType::String {
         return column;
     }
-    super::ids::code(&column).expect("a text column is coded")
+    coder.code(&column).expect("a text column is coded")
 }
 
 /// The checks on a whole typed table: unique ids, known merge targets.
