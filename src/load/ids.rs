@@ -8,7 +8,6 @@
 
 use polars::prelude::*;
 use polars_arrow::array::{Array, Utf8ViewArray, View};
-use std::collections::hash_map::Entry;
 use std::sync::Mutex;
 
 /// The members table's columns held as codes.
@@ -145,38 +144,61 @@ impl Coder {
         Ok(())
     }
 
-    /// The codes of the ids first seen at `firsts`, from the known ones or, for an id never
-    /// seen in this load, from the string table.
+    /// The codes of the ids first seen at `firsts`: the known ones read under the lock, the
+    /// ids new to the load asked of the string table outside it (other parts go on
+    /// meanwhile; two parts asking for the same new id get the same code), then recorded.
     fn resolve(&self, chunks: &[&Utf8ViewArray], firsts: &Firsts) -> PolarsResult<Vec<u32>> {
-        let mapping = match &self.dtype {
-            DataType::Categorical(_, mapping) => mapping,
-            _ => unreachable!("ids are categoricals"),
+        let DataType::Categorical(_, mapping) = &self.dtype else {
+            unreachable!("ids are categoricals")
         };
-        let mut known = self
-            .known
+        let mut codes = Vec::with_capacity(firsts.len());
+        let mut new = Vec::new();
+        {
+            let known = self.known();
+            for (n, &(c, i)) in firsts.iter().enumerate() {
+                codes.push(known.get(chunks[c], i).unwrap_or_else(|| {
+                    new.push(n);
+                    0
+                }));
+            }
+        }
+        for &n in &new {
+            let (c, i) = firsts[n];
+            codes[n] = mapping.insert_cat(chunks[c].value(i))?;
+        }
+        let mut known = self.known();
+        for &n in &new {
+            let (c, i) = firsts[n];
+            known.insert(chunks[c], i, codes[n]);
+        }
+        Ok(codes)
+    }
+
+    fn known(&self) -> std::sync::MutexGuard<'_, Known> {
+        self.known
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let Known { short, long } = &mut *known;
-        firsts
-            .iter()
-            .map(|&(c, i)| {
-                let array = chunks[c];
-                let view = array.views()[i];
-                let text = array.value(i);
-                Ok(if view.length <= View::MAX_INLINE_SIZE {
-                    match short.entry(view.as_u128()) {
-                        Entry::Occupied(e) => *e.get(),
-                        Entry::Vacant(e) => *e.insert(mapping.insert_cat(text)?),
-                    }
-                } else if let Some(&code) = long.get(text) {
-                    code
-                } else {
-                    let code = mapping.insert_cat(text)?;
-                    long.insert(text.into(), code);
-                    code
-                })
-            })
-            .collect()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Known {
+    /// The code of the id in `array`'s cell `i`, if handed out.
+    fn get(&self, array: &Utf8ViewArray, i: usize) -> Option<u32> {
+        let view = array.views()[i];
+        if view.length <= View::MAX_INLINE_SIZE {
+            self.short.get(&view.as_u128()).copied()
+        } else {
+            self.long.get(array.value(i)).copied()
+        }
+    }
+
+    fn insert(&mut self, array: &Utf8ViewArray, i: usize, code: u32) {
+        let view = array.views()[i];
+        if view.length <= View::MAX_INLINE_SIZE {
+            self.short.insert(view.as_u128(), code);
+        } else {
+            self.long.insert(array.value(i).into(), code);
+        }
     }
 }
 
