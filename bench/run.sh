@@ -10,7 +10,8 @@
 #
 # Needs: python3 with bench/requirements.txt, Debian's libpango (WeasyPrint) and
 # /usr/bin/time (apt-get install -y time libpango-1.0-0 libpangoft2-1.0-0).
-# Environment: CARGO_TARGET_DIR (default target), BENCH_DIR (default /tmp/jianfu-bench),
+# Environment: CARGO_TARGET_DIR (default target), PROFILE (default dist, see Cargo.toml),
+# BENCH_DIR (default /tmp/jianfu-bench),
 # PEERS_LARGE=1 to run the pandas peer at the large size too, PEER_TIMEOUT (s, default 1800).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +23,11 @@ SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(small medium large)
 mkdir -p "$WORK"
 
-cargo build --release --quiet
-BIN="$TARGET/release/jianfu"
+# The shipped binary's profile (fat LTO; about an hour to compile from clean on 2 cores);
+# PROFILE=release measures the faster-to-build one.
+PROFILE=${PROFILE:-dist}
+cargo build --profile "$PROFILE" --quiet
+BIN="$TARGET/$PROFILE/jianfu"
 
 # size → groups accounts members-per-group
 params() {
