@@ -109,7 +109,7 @@ fn read_csv_coding(
     let header_cells: Vec<Cell> = header.iter().map(|h| Cell::Text(h.clone())).collect();
     let mapped = table::map_columns(kind, &header_cells);
     // A big table's ids are coded as they are parsed; a smaller one's are read as text and
-    // coded once typed ([`ids::code`]).
+    // coded once typed ([`ids::Coder::code`]).
     let schema = Arc::new(Schema::from_iter((0..width).map(|i| {
         let coded = lines > text_max_rows
             && mapped

@@ -31,9 +31,9 @@ pub fn coded(column: Expr) -> Expr {
     column.cast(dtype())
 }
 
-/// Up to this many rows a table's ids are read as text and coded by [`code`]: a seventh less
-/// CPU for a build of ~1 M memberships, but 16 bytes a cell until coded, and a map per
-/// core. A province's tables (tens of millions of rows) are coded as they are parsed
+/// Up to this many rows a table's ids are read as text and coded by [`Coder::code`]: a
+/// seventh less CPU for a build of ~1 M memberships, but 16 bytes a cell until coded, and a
+/// map per core. A province's tables (tens of millions of rows) are coded as they are parsed
 /// instead, 4 bytes a cell, which keeps the peak memory under twice the inputs.
 pub const TEXT_MAX_ROWS: usize = 4_000_000;
 
