@@ -103,6 +103,10 @@ fn write(view: &View) -> Result<Vec<u8>, XlsxError> {
         properties = properties.set_creation_datetime(&created);
     }
     workbook.set_properties(&properties);
+    // Excel's own deflate level: rust_xlsxwriter measures about 30% less time to save than
+    // at its default 6, for a file about 5% larger. A province's workbook is the longest
+    // part of its build after the figures.
+    workbook.set_zip_compression_level(3);
     let mut styles = Styles::new();
 
     let summary = workbook.add_worksheet();
