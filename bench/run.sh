@@ -23,7 +23,7 @@ SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(small medium large)
 mkdir -p "$WORK"
 
-# The shipped binary's profile (fat LTO; about an hour to compile from clean on 2 cores);
+# The shipped binary's profile (fat LTO; about 75 minutes to compile from clean on 2 cores);
 # PROFILE=release measures the faster-to-build one.
 PROFILE=${PROFILE:-dist}
 cargo build --profile "$PROFILE" --quiet

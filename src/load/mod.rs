@@ -117,6 +117,8 @@ pub fn load_campaign_with(
         .or(config.max_table_bytes)
         .unwrap_or(limits::DEFAULT_MAX_TABLE_BYTES);
     let mut inputs = vec![config_file];
+    // One coder for every table of the load: an id met in another table or snapshot is not
+    // asked of polars' string table again.
     let coder = ids::Coder::default();
     let units = units.and_then(|path| {
         inputs.push(path.clone());
