@@ -1,7 +1,8 @@
 //! The fast path for big tables: UTF-8 CSV read by polars' multi-threaded CSV reader,
 //! and Parquet read as columns, then typed column by column — no grid of cells, no
-//! `String` per cell. A big members table's ids are read straight into codes, a smaller
-//! one's coded on every core once read ([`super::ids`]); the columns no figure reads
+//! `String` per cell. A big members table is read in blocks, each block's ids coded as it
+//! is read; a smaller one's ids are coded on every core once read ([`super::ids`]); the
+//! columns no figure reads
 //! ([`super::schema::unread`]) are not parsed.
 //!
 //! It gives exactly what the grid path gives (the same values, the same problems, the
@@ -44,7 +45,8 @@ pub fn read_csv(
     )
 }
 
-/// [`read_csv`], the ids of a table of more than `text_max_rows` rows coded as parsed.
+/// [`read_csv`], a table of more than `text_max_rows` rows read in blocks of that many
+/// lines, its ids coded block by block.
 fn read_csv_coding(
     kind: TableKind,
     file: &str,
@@ -108,36 +110,59 @@ fn read_csv_coding(
     let lines = memchr::memchr_iter(b'\n', b).count() + usize::from(!body.ends_with('\n'));
     let header_cells: Vec<Cell> = header.iter().map(|h| Cell::Text(h.clone())).collect();
     let mapped = table::map_columns(kind, &header_cells);
-    // A big table's ids are coded as they are parsed; a smaller one's are read as text and
-    // coded once typed ([`ids::Coder::code`]).
-    let schema = Arc::new(Schema::from_iter((0..width).map(|i| {
-        let coded = lines > text_max_rows
-            && mapped
-                .iter()
-                .any(|m| m.index == i && ids::is_coded(kind, m.spec.canonical));
-        let dtype = if coded {
-            ids::dtype()
-        } else {
-            DataType::String
-        };
-        Field::new(format!("c{i}").into(), dtype)
-    })));
+    // A big table's ids are coded as it is read, block by block, so that no more than a
+    // block's ids are held as text; a smaller one's are coded once typed
+    // ([`ids::Coder::code`]).
+    let coded: Vec<(usize, usize)> = if lines > text_max_rows {
+        mapped
+            .iter()
+            .filter(|m| ids::is_coded(kind, m.spec.canonical))
+            .filter_map(|m| {
+                Some((
+                    m.index,
+                    ids::CODED.iter().position(|c| *c == m.spec.canonical)?,
+                ))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let blocks = if coded.is_empty() {
+        vec![(b, lines)]
+    } else {
+        blocks(b, text_max_rows.max(1))
+    };
+    let schema = Arc::new(Schema::from_iter(
+        (0..width).map(|i| Field::new(format!("c{i}").into(), DataType::String)),
+    ));
     let read = |projection: Option<Vec<usize>>| -> Option<Vec<Column>> {
         let kept = projection.clone();
-        let frame = CsvReader::new(std::io::Cursor::new(b))
-            .with_options(
-                CsvReadOptions::default()
-                    .with_has_header(false)
-                    .with_schema(Some(schema.clone()))
-                    .with_projection(projection.map(Arc::new))
-                    .with_raise_if_empty(false),
-            )
-            .finish()
-            .ok()?;
-        let mut columns = frame.into_columns();
-        if columns.first().map_or(0, Column::len) != lines {
-            return None;
+        // The header positions of the columns read, in the order polars hands them out.
+        let mut read: Vec<usize> = kept.clone().unwrap_or_else(|| (0..width).collect());
+        read.sort_unstable();
+        let mut parts: Vec<Vec<Column>> = Vec::new();
+        for &(block, block_lines) in &blocks {
+            let frame = CsvReader::new(std::io::Cursor::new(block))
+                .with_options(
+                    CsvReadOptions::default()
+                        .with_has_header(false)
+                        .with_schema(Some(schema.clone()))
+                        .with_projection(projection.clone().map(Arc::new))
+                        .with_raise_if_empty(false),
+                )
+                .finish()
+                .ok()?;
+            let mut columns = frame.into_columns();
+            if columns.first().map_or(0, Column::len) != block_lines {
+                return None;
+            }
+            code_block(&mut columns, &read, &coded, coder);
+            parts.resize_with(columns.len(), Vec::new);
+            for (part, column) in parts.iter_mut().zip(columns) {
+                part.push(column);
+            }
         }
+        let mut columns: Vec<Column> = parts.into_iter().map(concat).collect::<Option<_>>()?;
         // Unread columns stand in as nulls, so columns keep their header's position.
         if let Some(kept) = kept {
             let mut read = columns.into_iter();
@@ -162,10 +187,9 @@ fn read_csv_coding(
         .collect();
     let projected = needed.len() < width && !needed.is_empty();
     let mut raw = read(projected.then_some(needed))?;
-    raw = raw.into_iter().map(decode_unclean).collect();
     let mut keep = non_blank_rows(&raw);
     if keep.is_some() && projected {
-        raw = read(None)?.into_iter().map(decode_unclean).collect();
+        raw = read(None)?;
         keep = non_blank_rows(&raw);
     }
     drop(bytes);
@@ -461,7 +485,7 @@ fn non_blank_rows(raw: &[Column]) -> Option<BooleanChunked> {
     for c in raw {
         let filled: BooleanChunked = match c.str() {
             Ok(ca) => ca.iter().map(|v| v.is_some_and(is_filled)).collect(),
-            // Coded ids are clean once read ([`decode_unclean`]), so filled unless null.
+            // Coded ids are clean ([`code_block`]), so filled unless null.
             Err(_) => c.is_not_null(),
         };
         let k = match keep {
@@ -477,19 +501,74 @@ fn non_blank_rows(raw: &[Column]) -> Option<BooleanChunked> {
     keep
 }
 
-/// A coded id column whose texts are not all clean, as text again, to be cleaned (and
-/// its blank cells reported) row by row like any other text column.
-fn decode_unclean(column: Column) -> Column {
-    let clean = match ids::distinct_texts(&column) {
-        Ok(texts) => texts.into_iter().all(is_clean),
-        Err(_) => return column,
-    };
-    if clean {
-        return column;
+/// The lines of `body` in blocks of at most `rows` lines, each cut after a line's end where
+/// no quoted field is open; one block when a cut would fall inside quotes. (block, lines)
+fn blocks(body: &[u8], rows: usize) -> Vec<(&[u8], usize)> {
+    let mut blocks = Vec::new();
+    let (mut start, mut lines) = (0, 0);
+    for end in memchr::memchr_iter(b'\n', body) {
+        lines += 1;
+        if lines == rows {
+            let block = &body[start..=end];
+            if memchr::memchr_iter(b'"', block).count() % 2 == 1 {
+                let all =
+                    memchr::memchr_iter(b'\n', body).count() + usize::from(!body.ends_with(b"\n"));
+                return vec![(body, all)];
+            }
+            blocks.push((block, lines));
+            (start, lines) = (end + 1, 0);
+        }
     }
-    column
-        .cast(&DataType::String)
-        .expect("categoricals cast to String")
+    if start < body.len() {
+        let last = &body[start..];
+        blocks.push((last, lines + usize::from(!last.ends_with(b"\n"))));
+    }
+    blocks
+}
+
+/// Codes a block's id columns (`coded`: header position, column of [`ids::CODED`]), one
+/// thread each; `read`: the header position of each of `columns`. A column with a text
+/// that is not clean stays text, to be cleaned and reported as the grid path does.
+fn code_block(
+    columns: &mut [Column],
+    read: &[usize],
+    coded: &[(usize, usize)],
+    coder: &ids::Coder,
+) {
+    std::thread::scope(|scope| {
+        for (position, column) in read.iter().zip(columns.iter_mut()) {
+            let Some(&(_, table)) = coded.iter().find(|(at, _)| at == position) else {
+                continue;
+            };
+            scope.spawn(move || {
+                let clean = column
+                    .str()
+                    .is_ok_and(|ca| ca.iter().all(|v| v.is_none_or(is_clean)));
+                if clean {
+                    *column = coder
+                        .code_in_order(table, column)
+                        .expect("a text column is coded");
+                }
+            });
+        }
+    });
+}
+
+/// One column from its blocks, as text when some block's ids stayed text.
+fn concat(blocks: Vec<Column>) -> Option<Column> {
+    let text = blocks.iter().any(|c| c.dtype() == &DataType::String);
+    let mut blocks = blocks.into_iter().map(|c| {
+        if text {
+            c.cast(&DataType::String).ok()
+        } else {
+            Some(c)
+        }
+    });
+    let mut column = blocks.next()??;
+    for block in blocks {
+        column.append_owned(block?).ok()?;
+    }
+    Some(column)
 }
 
 /// Types raw columns (one per header cell) as a table of `kind`. `keep`: the rows that
@@ -586,8 +665,8 @@ mod tests {
     use crate::load::grid::read_grid;
     use crate::load::table::type_table;
 
-    /// The fast path, with ids read as text and with ids coded as parsed, and the grid path
-    /// read a file to the same frame and problems.
+    /// The fast path, with ids read as text and with ids coded as read in blocks (of one
+    /// line, of three), and the grid path read a file to the same frame and problems.
     fn both(kind: TableKind, name: &str, text: &str) -> (Option<Table>, Vec<Problem>) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
@@ -599,7 +678,7 @@ mod tests {
         let slow = type_table(kind, "f", grid, &[], &coder, &mut slow_problems);
         let slow_problems = slow_problems.into_vec();
         let mut read = None;
-        for text_max_rows in [usize::MAX, 0] {
+        for text_max_rows in [usize::MAX, 0, 3] {
             let mut fast_problems = Problems::default();
             let fast = read_csv_coding(
                 kind,
@@ -708,6 +787,39 @@ mod tests {
             .map(|p| p.row)
             .collect();
         assert_eq!(blank, [Some(4), Some(4), Some(6)]);
+    }
+
+    #[test]
+    fn blocks_end_at_line_ends_outside_quotes() {
+        let lines = |blocks: Vec<(&[u8], usize)>| -> Vec<(String, usize)> {
+            blocks
+                .into_iter()
+                .map(|(b, n)| (String::from_utf8(b.to_vec()).unwrap(), n))
+                .collect()
+        };
+        let body = b"a,1\nb,\"2,3\"\nc,4\nd,5\ne,6";
+        assert_eq!(
+            lines(blocks(body, 2)),
+            [
+                ("a,1\nb,\"2,3\"\n".to_string(), 2),
+                ("c,4\nd,5\n".to_string(), 2),
+                ("e,6".to_string(), 1)
+            ]
+        );
+        assert_eq!(
+            lines(blocks(body, 5)),
+            [(String::from_utf8(body.to_vec()).unwrap(), 5)]
+        );
+        assert_eq!(
+            lines(blocks(b"a\nb\n", 1)),
+            [("a\n".to_string(), 1), ("b\n".to_string(), 1)]
+        );
+        // A cut inside quotes: the whole body as one block, its lines all counted.
+        let quoted = b"a,\"x\ny\"\nb,c\n";
+        assert_eq!(
+            lines(blocks(quoted, 1)),
+            [(String::from_utf8(quoted.to_vec()).unwrap(), 3)]
+        );
     }
 
     #[test]

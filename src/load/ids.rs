@@ -31,10 +31,11 @@ pub fn coded(column: Expr) -> Expr {
     column.cast(dtype())
 }
 
-/// Up to this many rows a table's ids are read as text and coded by [`Coder::code`]: a
-/// seventh less CPU for a build of ~1 M memberships, but 16 bytes a cell until coded, and a
-/// map per core. A province's tables (tens of millions of rows) are coded as they are parsed
-/// instead, 4 bytes a cell, which keeps the peak memory under twice the inputs.
+/// Up to this many rows a table's ids are read as text and coded by [`Coder::code`], a map
+/// per core; text costs 16 bytes a cell until coded. A province's tables (tens of millions
+/// of rows) are read in blocks of this many rows instead, each block's ids coded in row
+/// order ([`Coder::code_in_order`]) before the next is read, which keeps the peak memory
+/// under twice the inputs.
 pub const TEXT_MAX_ROWS: usize = 4_000_000;
 
 /// Codes the columns of ids read as text while one campaign loads. polars' string table
@@ -42,11 +43,14 @@ pub const TEXT_MAX_ROWS: usize = 4_000_000;
 /// core codes, across columns and across snapshots. Up to [`TEXT_MAX_ROWS`], each core
 /// codes a part of a column with a map of its own (keyed by the id's 16-byte view when the
 /// id is short), then resolves the part's distinct ids in the load's map of known codes:
-/// the string table is asked once per distinct id of the whole load.
+/// the string table is asked once per distinct id of the whole load. Past it, each column
+/// is coded in row order through one table of the load's codes per coded column.
 pub struct Coder {
     /// Holds the string table, so the known codes stay valid.
     dtype: DataType,
     known: Mutex<Known>,
+    /// The codes of a big table's ids, one table per coded column ([`CODED`]'s order).
+    ordered: [Mutex<Ordered>; 2],
 }
 
 /// Every code handed out so far, by the id's view (short ids) or text (long ones).
@@ -65,6 +69,7 @@ impl Default for Coder {
         Coder {
             dtype: dtype(),
             known: Mutex::default(),
+            ordered: Default::default(),
         }
     }
 }
@@ -73,7 +78,8 @@ impl Coder {
     /// Codes a column of ids read as text.
     pub fn code(&self, column: &Column) -> PolarsResult<Column> {
         if column.len() > TEXT_MAX_ROWS {
-            return column.cast(&self.dtype);
+            let table = CODED.iter().position(|c| column.name() == *c);
+            return self.code_in_order(table.unwrap_or(0), column);
         }
         let ca = column.str()?;
         let chunks: Vec<&Utf8ViewArray> = ca.downcast_iter().collect();
@@ -91,14 +97,62 @@ impl Coder {
                 .into_iter()
                 .try_for_each(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
         })?;
-        let codes =
-            UInt32Chunked::from_vec_validity(column.name().clone(), codes, ca.rechunk_validity());
+        Ok(self.categorical(column, codes))
+    }
+
+    /// Codes a column of a big table's ids (past [`TEXT_MAX_ROWS`], read in blocks) in one
+    /// pass in row order through the codes of every id seen in column `table` of
+    /// [`CODED`]. A province's members are millions of ids in random order: each lookup
+    /// misses the cache, so the slots of the next rows are fetched ahead while this one is
+    /// looked up, and each id is asked of polars' string table once.
+    pub fn code_in_order(&self, table: usize, column: &Column) -> PolarsResult<Column> {
+        let DataType::Categorical(_, mapping) = &self.dtype else {
+            unreachable!("ids are categoricals")
+        };
+        let ca = column.str()?;
+        let mut codes = Vec::with_capacity(ca.len());
+        let mut ordered = self.ordered[table]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for array in ca.downcast_iter() {
+            let views = array.views();
+            let hash_at = |i: usize| match views.get(i) {
+                Some(view) if view.length <= View::MAX_INLINE_SIZE => hash(view.as_u128()),
+                _ => 0,
+            };
+            let mut ahead = [0u64; AHEAD];
+            for (i, h) in ahead.iter_mut().enumerate() {
+                *h = hash_at(i);
+                ordered.fetch(*h);
+            }
+            for (i, view) in views.iter().enumerate() {
+                let h = std::mem::replace(&mut ahead[i % AHEAD], hash_at(i + AHEAD));
+                ordered.fetch(ahead[i % AHEAD]);
+                if !array.is_valid(i) {
+                    codes.push(0);
+                    continue;
+                }
+                let text = || array.value(i);
+                codes.push(if view.length <= View::MAX_INLINE_SIZE {
+                    ordered.short(view.as_u128(), h, || mapping.insert_cat(text()))?
+                } else {
+                    ordered.long(text(), || mapping.insert_cat(text()))?
+                });
+            }
+        }
+        Ok(self.categorical(column, codes))
+    }
+
+    /// The coded column of `column`'s codes.
+    fn categorical(&self, column: &Column, codes: Vec<u32>) -> Column {
+        let validity = column.str().ok().and_then(|ca| ca.rechunk_validity());
+        let codes = UInt32Chunked::from_vec_validity(column.name().clone(), codes, validity);
         // SAFETY: every code came from `self.dtype`'s string table (`insert_cat`), which
         // `self.dtype` keeps alive; null rows are masked by the validity.
         let coded = unsafe {
             Categorical32Chunked::from_cats_and_dtype_unchecked(codes, self.dtype.clone())
         };
-        Ok(coded.into_column())
+        coded.into_column()
     }
 
     /// Codes the rows `start..start + codes.len()` of the column made of `chunks` (nulls
@@ -181,6 +235,101 @@ impl Coder {
     }
 }
 
+/// How many rows ahead [`Coder::code_in_order`] fetches slots.
+const AHEAD: usize = 16;
+
+/// The codes of the ids of one column of big tables: short ids by their view in slots of
+/// one open-addressed table (a slot is one cache line's read, key and code together),
+/// long ones by their text.
+#[derive(Default)]
+struct Ordered {
+    /// A power of two of slots, at most three quarters filled; empty until the first id.
+    slots: Vec<Slot>,
+    filled: usize,
+    long: crate::FastMap<Box<str>, u32>,
+}
+
+/// A short id's view and its code; a view of no text (all zero) marks an empty slot, and
+/// ids are never empty.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    view: [u64; 2],
+    code: u32,
+}
+
+fn hash(view: u128) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(view)
+}
+
+impl Ordered {
+    /// Asks the cache for the slot where the id of `hash` is looked up first.
+    fn fetch(&self, hash: u64) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(slot) = self
+            .slots
+            .get(hash as usize & self.slots.len().wrapping_sub(1))
+        {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            // SAFETY: a prefetch reads nothing and cannot fault; the address is a live slot.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>((slot as *const Slot).cast()) };
+        }
+    }
+
+    /// The code of the short id of `view` (of `hash`), from `new` when first seen.
+    fn short(
+        &mut self,
+        view: u128,
+        hash: u64,
+        new: impl FnOnce() -> PolarsResult<u32>,
+    ) -> PolarsResult<u32> {
+        if (self.filled + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        let view = [view as u64, (view >> 64) as u64];
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.view == view {
+                return Ok(slot.code);
+            }
+            if slot.view == [0, 0] {
+                let code = new()?;
+                *slot = Slot { view, code };
+                self.filled += 1;
+                return Ok(code);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The code of a long id, from `new` when first seen.
+    fn long(&mut self, text: &str, new: impl FnOnce() -> PolarsResult<u32>) -> PolarsResult<u32> {
+        if let Some(&code) = self.long.get(text) {
+            return Ok(code);
+        }
+        let code = new()?;
+        self.long.insert(text.into(), code);
+        Ok(code)
+    }
+
+    /// Twice the slots, every filled one placed again.
+    fn grow(&mut self) {
+        let slots = (self.slots.len() * 2).max(1 << 12);
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); slots]);
+        let mask = slots - 1;
+        for slot in old.into_iter().filter(|s| s.view != [0, 0]) {
+            let view = u128::from(slot.view[0]) | (u128::from(slot.view[1]) << 64);
+            let mut i = hash(view) as usize & mask;
+            while self.slots[i].view != [0, 0] {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+        }
+    }
+}
+
 impl Known {
     /// The code of the id in `array`'s cell `i`, if handed out.
     fn get(&self, array: &Utf8ViewArray, i: usize) -> Option<u32> {
@@ -221,22 +370,6 @@ pub fn from_codes(codes: UInt32Chunked) -> Column {
     Categorical32Chunked::from_cats_and_dtype(codes, dtype()).into_column()
 }
 
-/// Every distinct text among a coded column's values, each once.
-pub fn distinct_texts(column: &Column) -> PolarsResult<Vec<&str>> {
-    let ca = column.cat32()?;
-    let mapping = ca.get_mapping();
-    let mut seen = vec![false; mapping.num_cats_upper_bound()];
-    let mut texts = Vec::new();
-    for code in ca.physical().iter().flatten() {
-        let slot = &mut seen[code as usize];
-        if !*slot {
-            *slot = true;
-            texts.extend(mapping.cat_to_str(code));
-        }
-    }
-    Ok(texts)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,9 +395,6 @@ mod tests {
         let sorted = a.sort(Default::default()).unwrap();
         let texts: Vec<_> = sorted.cat32().unwrap().iter_str().flatten().collect();
         assert_eq!(texts, ["a", "b", "b"]);
-        let mut distinct = distinct_texts(&a).unwrap();
-        distinct.sort_unstable();
-        assert_eq!(distinct, ["a", "b"]);
         // Back from the codes to the same column.
         let codes = a.cat32().unwrap().physical().clone();
         assert!(from_codes(codes).equals_missing(&a));
@@ -300,16 +430,37 @@ mod tests {
             (column(&texts), &texts),
             (column(&later), &later),
         ] {
-            let coded = coder.code(&column).unwrap();
-            assert_eq!(coded.name().as_str(), "member_id");
-            assert!(coded.equals_missing(&column.cast(&dtype()).unwrap()));
-            let back: Vec<Option<String>> = coded
-                .cat32()
-                .unwrap()
-                .iter_str()
-                .map(|t| t.map(str::to_string))
-                .collect();
-            assert_eq!(&back, texts);
+            for coded in [
+                coder.code(&column).unwrap(),
+                coder.code_in_order(1, &column).unwrap(),
+            ] {
+                assert_eq!(coded.name().as_str(), "member_id");
+                assert!(coded.equals_missing(&column.cast(&dtype()).unwrap()));
+                let back: Vec<Option<String>> = coded
+                    .cat32()
+                    .unwrap()
+                    .iter_str()
+                    .map(|t| t.map(str::to_string))
+                    .collect();
+                assert_eq!(&back, texts);
+            }
         }
+    }
+
+    #[test]
+    fn coding_in_order_keeps_every_code_as_its_table_grows() {
+        // Enough distinct short ids to grow the table of slots several times, in an order
+        // that revisits early ids after each growth, and a column coded in two passes.
+        let texts: Vec<Option<String>> = (0..60_000u64)
+            .map(|i| Some(format!("M{}", (i * 7_919) % 20_011)))
+            .collect();
+        let column = Column::new("member_id".into(), &texts);
+        let coder = Coder::default();
+        let cast = column.cast(&dtype()).unwrap();
+        for _ in 0..2 {
+            let coded = coder.code_in_order(1, &column).unwrap();
+            assert!(coded.equals_missing(&cast));
+        }
+        assert_eq!(coder.ordered[1].lock().unwrap().filled, 20_011);
     }
 }
