@@ -34,26 +34,17 @@ pub fn read_csv(
     coder: &ids::Coder,
     problems: &mut Problems,
 ) -> Option<Option<Table>> {
-    read_csv_coding(
-        kind,
-        file,
-        path,
-        unread,
-        coder,
-        ids::TEXT_MAX_ROWS,
-        problems,
-    )
+    read_csv_in_blocks(kind, file, path, unread, coder, ids::BLOCK_ROWS, problems)
 }
 
-/// [`read_csv`], a table of more than `text_max_rows` rows read in blocks of that many
-/// lines, its ids coded block by block.
-fn read_csv_coding(
+/// [`read_csv`], a members table read in blocks of `block_rows` lines.
+fn read_csv_in_blocks(
     kind: TableKind,
     file: &str,
     path: &Path,
     unread: &[&str],
     coder: &ids::Coder,
-    text_max_rows: usize,
+    block_rows: usize,
     problems: &mut Problems,
 ) -> Option<Option<Table>> {
     let bytes = std::fs::read(path).ok()?;
@@ -110,27 +101,19 @@ fn read_csv_coding(
     let lines = memchr::memchr_iter(b'\n', b).count() + usize::from(!body.ends_with('\n'));
     let header_cells: Vec<Cell> = header.iter().map(|h| Cell::Text(h.clone())).collect();
     let mapped = table::map_columns(kind, &header_cells);
-    // A big table's ids are coded as it is read, block by block, so that no more than a
-    // block's ids are held as text; a smaller one's are coded once typed
-    // ([`ids::Coder::code`]).
-    let coded: Vec<(usize, usize)> = if lines > text_max_rows {
-        mapped
-            .iter()
-            .filter(|m| ids::is_coded(kind, m.spec.canonical))
-            .filter_map(|m| {
-                Some((
-                    m.index,
-                    ids::CODED.iter().position(|c| *c == m.spec.canonical)?,
-                ))
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let blocks = if coded.is_empty() {
+    // A members table's ids are coded as it is read, block by block ([`code_block`]).
+    let coded: Vec<(usize, usize)> = mapped
+        .iter()
+        .filter(|m| ids::is_coded(kind, m.spec.canonical))
+        .filter_map(|m| {
+            let table = ids::CODED.iter().position(|c| *c == m.spec.canonical)?;
+            Some((m.index, table))
+        })
+        .collect();
+    let blocks = if coded.is_empty() || lines <= block_rows {
         vec![(b, lines)]
     } else {
-        blocks(b, text_max_rows.max(1))
+        blocks(b, block_rows)
     };
     let schema = Arc::new(Schema::from_iter(
         (0..width).map(|i| Field::new(format!("c{i}").into(), DataType::String)),
@@ -665,8 +648,8 @@ mod tests {
     use crate::load::grid::read_grid;
     use crate::load::table::type_table;
 
-    /// The fast path, with ids read as text and with ids coded as read in blocks (of one
-    /// line, of three), and the grid path read a file to the same frame and problems.
+    /// The fast path, a members table read whole and in blocks (of one line, of three), and
+    /// the grid path read a file to the same frame and problems.
     fn both(kind: TableKind, name: &str, text: &str) -> (Option<Table>, Vec<Problem>) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
@@ -678,15 +661,15 @@ mod tests {
         let slow = type_table(kind, "f", grid, &[], &coder, &mut slow_problems);
         let slow_problems = slow_problems.into_vec();
         let mut read = None;
-        for text_max_rows in [usize::MAX, 0, 3] {
+        for block_rows in [usize::MAX, 1, 3] {
             let mut fast_problems = Problems::default();
-            let fast = read_csv_coding(
+            let fast = read_csv_in_blocks(
                 kind,
                 "f",
                 &path,
                 &[],
                 &coder,
-                text_max_rows,
+                block_rows,
                 &mut fast_problems,
             )
             .expect("fast path taken");

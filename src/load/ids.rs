@@ -7,7 +7,7 @@
 //! output depends on the order in which codes were handed out.
 
 use polars::prelude::*;
-use polars_arrow::array::{Array, Utf8ViewArray, View};
+use polars_arrow::array::{Array, View};
 use std::sync::Mutex;
 
 /// The members table's columns held as codes.
@@ -31,80 +31,42 @@ pub fn coded(column: Expr) -> Expr {
     column.cast(dtype())
 }
 
-/// Up to this many rows a table's ids are read as text and coded by [`Coder::code`], a map
-/// per core; text costs 16 bytes a cell until coded. A province's tables (tens of millions
-/// of rows) are read in blocks of this many rows instead, each block's ids coded in row
-/// order ([`Coder::code_in_order`]) before the next is read, which keeps the peak memory
-/// under twice the inputs.
-pub const TEXT_MAX_ROWS: usize = 4_000_000;
+/// A members table of more lines is read in blocks of this many, each block's ids coded
+/// before the next is read: text costs 16 bytes a cell until coded, a code 4, which keeps a
+/// province's peak memory under twice its inputs.
+pub const BLOCK_ROWS: usize = 4_000_000;
 
-/// Codes the columns of ids read as text while one campaign loads. polars' string table
-/// costs a few cache misses a lookup, and a campaign repeats its ids across the parts each
-/// core codes, across columns and across snapshots. Up to [`TEXT_MAX_ROWS`], each core
-/// codes a part of a column with a map of its own (keyed by the id's 16-byte view when the
-/// id is short), then resolves the part's distinct ids in the load's map of known codes:
-/// the string table is asked once per distinct id of the whole load. Past it, each column
-/// is coded in row order through one table of the load's codes per coded column.
+/// Codes the columns of ids read as text while one campaign loads, in row order through
+/// one table of codes per coded column, kept for the whole load: a campaign repeats its
+/// ids across snapshots and tables, and polars' string table, a few cache misses a lookup,
+/// is asked once per distinct id. A province's members are millions of ids in random
+/// order, each lookup a miss of the cache: the slots of the next rows are fetched ahead
+/// while a row's is looked up.
 pub struct Coder {
-    /// Holds the string table, so the known codes stay valid.
+    /// Holds the string table, so the codes handed out stay valid.
     dtype: DataType,
-    known: Mutex<Known>,
-    /// The codes of a big table's ids, one table per coded column ([`CODED`]'s order).
+    /// By column, in [`CODED`]'s order.
     ordered: [Mutex<Ordered>; 2],
 }
-
-/// Every code handed out so far, by the id's view (short ids) or text (long ones).
-#[derive(Default)]
-struct Known {
-    short: crate::FastMap<u128, u32>,
-    long: crate::FastMap<Box<str>, u32>,
-}
-
-/// A part's distinct ids, each by its first cell (chunk, index in it), in order of first
-/// sight.
-type Firsts = Vec<(usize, usize)>;
 
 impl Default for Coder {
     fn default() -> Self {
         Coder {
             dtype: dtype(),
-            known: Mutex::default(),
             ordered: Default::default(),
         }
     }
 }
 
 impl Coder {
-    /// Codes a column of ids read as text.
+    /// Codes a column of ids read as text: a member id column when named so, else a group
+    /// id column.
     pub fn code(&self, column: &Column) -> PolarsResult<Column> {
-        if column.len() > TEXT_MAX_ROWS {
-            let table = CODED.iter().position(|c| column.name() == *c);
-            return self.code_in_order(table.unwrap_or(0), column);
-        }
-        let ca = column.str()?;
-        let chunks: Vec<&Utf8ViewArray> = ca.downcast_iter().collect();
-        let mut codes = vec![0u32; ca.len()];
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        let part = ca.len().div_ceil(cores).max(1);
-        std::thread::scope(|scope| {
-            let chunks = &chunks;
-            let parts: Vec<_> = codes
-                .chunks_mut(part)
-                .enumerate()
-                .map(|(i, codes)| scope.spawn(move || self.code_part(chunks, i * part, codes)))
-                .collect();
-            parts
-                .into_iter()
-                .try_for_each(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-        })?;
-        Ok(self.categorical(column, codes))
+        let table = CODED.iter().position(|c| column.name() == *c);
+        self.code_in_order(table.unwrap_or(0), column)
     }
 
-    /// Codes a column of a big table's ids (past [`TEXT_MAX_ROWS`], read in blocks) in one
-    /// pass in row order through the codes of every id seen in column `table` of
-    /// [`CODED`]. A province's members are millions of ids in random order: each lookup
-    /// misses the cache, so the slots of the next rows are fetched ahead while this one is
-    /// looked up, and each id is asked of polars' string table once.
+    /// Codes a column of the ids of column `table` of [`CODED`].
     pub fn code_in_order(&self, table: usize, column: &Column) -> PolarsResult<Column> {
         let DataType::Categorical(_, mapping) = &self.dtype else {
             unreachable!("ids are categoricals")
@@ -153,85 +115,6 @@ impl Coder {
             Categorical32Chunked::from_cats_and_dtype_unchecked(codes, self.dtype.clone())
         };
         coded.into_column()
-    }
-
-    /// Codes the rows `start..start + codes.len()` of the column made of `chunks` (nulls
-    /// get 0, masked later).
-    fn code_part(
-        &self,
-        chunks: &[&Utf8ViewArray],
-        start: usize,
-        codes: &mut [u32],
-    ) -> PolarsResult<()> {
-        // First each row gets the number of its id among the part's distinct ids.
-        let mut short: crate::FastMap<u128, u32> = crate::FastMap::default();
-        let mut long: crate::FastMap<&str, u32> = crate::FastMap::default();
-        let mut firsts = Firsts::new();
-        let end = start + codes.len();
-        let mut offset = 0;
-        for (c, array) in chunks.iter().enumerate() {
-            let rows = start.max(offset)..end.min(offset + array.len());
-            let views = array.views();
-            for row in rows {
-                let i = row - offset;
-                if !array.is_valid(i) {
-                    continue;
-                }
-                let view = views[i];
-                // A view of up to 12 bytes holds the text itself: one key, one text.
-                codes[row - start] = if view.length <= View::MAX_INLINE_SIZE {
-                    number(&mut short, view.as_u128(), (c, i), &mut firsts)
-                } else {
-                    number(&mut long, array.value(i), (c, i), &mut firsts)
-                };
-            }
-            offset += array.len();
-        }
-        // Then each distinct id gets its code, and each row the code of its number. Null
-        // rows keep number 0, masked by the validity.
-        let resolved = self.resolve(chunks, &firsts)?;
-        for code in codes.iter_mut() {
-            if let Some(&resolved) = resolved.get(*code as usize) {
-                *code = resolved;
-            }
-        }
-        Ok(())
-    }
-
-    /// The codes of the ids first seen at `firsts`: the known ones read under the lock, the
-    /// ids new to the load asked of the string table outside it (other parts go on
-    /// meanwhile; two parts asking for the same new id get the same code), then recorded.
-    fn resolve(&self, chunks: &[&Utf8ViewArray], firsts: &Firsts) -> PolarsResult<Vec<u32>> {
-        let DataType::Categorical(_, mapping) = &self.dtype else {
-            unreachable!("ids are categoricals")
-        };
-        let mut codes = Vec::with_capacity(firsts.len());
-        let mut new = Vec::new();
-        {
-            let known = self.known();
-            for (n, &(c, i)) in firsts.iter().enumerate() {
-                codes.push(known.get(chunks[c], i).unwrap_or_else(|| {
-                    new.push(n);
-                    0
-                }));
-            }
-        }
-        for &n in &new {
-            let (c, i) = firsts[n];
-            codes[n] = mapping.insert_cat(chunks[c].value(i))?;
-        }
-        let mut known = self.known();
-        for &n in &new {
-            let (c, i) = firsts[n];
-            known.insert(chunks[c], i, codes[n]);
-        }
-        Ok(codes)
-    }
-
-    fn known(&self) -> std::sync::MutexGuard<'_, Known> {
-        self.known
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -330,40 +213,6 @@ impl Ordered {
     }
 }
 
-impl Known {
-    /// The code of the id in `array`'s cell `i`, if handed out.
-    fn get(&self, array: &Utf8ViewArray, i: usize) -> Option<u32> {
-        let view = array.views()[i];
-        if view.length <= View::MAX_INLINE_SIZE {
-            self.short.get(&view.as_u128()).copied()
-        } else {
-            self.long.get(array.value(i)).copied()
-        }
-    }
-
-    fn insert(&mut self, array: &Utf8ViewArray, i: usize, code: u32) {
-        let view = array.views()[i];
-        if view.length <= View::MAX_INLINE_SIZE {
-            self.short.insert(view.as_u128(), code);
-        } else {
-            self.long.insert(array.value(i).into(), code);
-        }
-    }
-}
-
-/// The number of the id under `key` among a part's distinct ids, numbering it when new.
-fn number<K: std::hash::Hash + Eq>(
-    seen: &mut crate::FastMap<K, u32>,
-    key: K,
-    cell: (usize, usize),
-    firsts: &mut Firsts,
-) -> u32 {
-    *seen.entry(key).or_insert_with(|| {
-        firsts.push(cell);
-        (firsts.len() - 1) as u32
-    })
-}
-
 /// A coded column from codes of [`dtype`]'s string table (codes it does not hold read as
 /// null). polars deprecates casting integers to categoricals, and says so on stderr.
 pub fn from_codes(codes: UInt32Chunked) -> Column {
@@ -402,8 +251,8 @@ mod tests {
 
     #[test]
     fn coding_text_gives_the_codes_of_a_cast() {
-        // Runs, ids seen again after others and across the parts each core codes, nulls,
-        // an id that is another's prefix, ids longer than a view holds.
+        // Runs, ids seen again after others, nulls, an id that is another's prefix, ids
+        // longer than a view holds; coded through either column's table.
         let texts: Vec<Option<String>> = (0..1000)
             .map(|i| match i % 7 {
                 0 => None,
@@ -418,7 +267,7 @@ mod tests {
         let mut chunked = column(&texts[..300]);
         chunked.append(&column(&texts[300..])).unwrap();
         assert_eq!(chunked.as_materialized_series().n_chunks(), 2);
-        // A part of only nulls, then ids the coder has and has not seen.
+        // A run of nulls longer than the fetch-ahead, then ids the coder has and has not seen.
         let mut later: Vec<Option<String>> = vec![None; 600];
         later.extend((0..400).map(|i| Some(format!("R{:09}", i % 50))));
         // One coder for all, as for the tables of one load: the third column's ids are all
@@ -432,7 +281,7 @@ mod tests {
         ] {
             for coded in [
                 coder.code(&column).unwrap(),
-                coder.code_in_order(1, &column).unwrap(),
+                coder.code_in_order(0, &column).unwrap(),
             ] {
                 assert_eq!(coded.name().as_str(), "member_id");
                 assert!(coded.equals_missing(&column.cast(&dtype()).unwrap()));
