@@ -232,6 +232,7 @@ fn main() -> ExitCode {
                                 }
                             }
                         }
+                        jianfu::drop_aside(built);
                     }
                     Err(e) => {
                         ok = false;

@@ -154,7 +154,10 @@ fn write(view: &View) -> Result<Vec<u8>, XlsxError> {
         sheet.set_name(sheet_name(&list.table.title, &mut names))?;
         write_table(sheet, &list.table, &mut styles)?;
     }
-    workbook.save_to_buffer()
+    let bytes = workbook.save_to_buffer();
+    // A province's workbook holds millions of cells: the build goes on while they are freed.
+    crate::drop_aside(workbook);
+    bytes
 }
 
 fn report_date(view: &View) -> Option<NaiveDate> {
