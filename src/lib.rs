@@ -37,3 +37,20 @@ pub fn drop_aside<T: Send + 'static>(value: T) {
     // A thread that cannot start drops its closure, and `value` with it, right away.
     let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_value_dropped_aside_is_freed() {
+        let value = Arc::new(());
+        super::drop_aside(Arc::clone(&value));
+        let start = Instant::now();
+        while Arc::strong_count(&value) > 1 {
+            assert!(start.elapsed() < Duration::from_secs(30), "never dropped");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
