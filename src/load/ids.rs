@@ -122,7 +122,7 @@ impl Coder {
 const AHEAD: usize = 16;
 
 /// The codes of the ids of one column of big tables: short ids by their view in slots of
-/// one open-addressed table (a slot is one cache line's read, key and code together),
+/// one open-addressed table (key and code side by side in a slot, read together),
 /// long ones by their text.
 #[derive(Default)]
 struct Ordered {
