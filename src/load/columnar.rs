@@ -1,9 +1,8 @@
 //! The fast path for big tables: UTF-8 CSV read by polars' multi-threaded CSV reader,
 //! and Parquet read as columns, then typed column by column — no grid of cells, no
-//! `String` per cell. A big members table is read in blocks, each block's ids coded as it
-//! is read; a smaller one's ids are coded on every core once read ([`super::ids`]); the
-//! columns no figure reads
-//! ([`super::schema::unread`]) are not parsed.
+//! `String` per cell. A members table's ids are coded as they are read, a big table's block
+//! by block ([`super::ids`]); the columns no figure reads ([`super::schema::unread`]) are
+//! not parsed.
 //!
 //! It gives exactly what the grid path gives (the same values, the same problems, the
 //! same row numbers), and steps aside (returns `None`) whenever it cannot promise that:
@@ -113,7 +112,7 @@ fn read_csv_in_blocks(
     let blocks = if coded.is_empty() || lines <= block_rows {
         vec![(b, lines)]
     } else {
-        blocks(b, block_rows)
+        blocks(b, lines, block_rows)
     };
     let schema = Arc::new(Schema::from_iter(
         (0..width).map(|i| Field::new(format!("c{i}").into(), DataType::String)),
@@ -484,9 +483,10 @@ fn non_blank_rows(raw: &[Column]) -> Option<BooleanChunked> {
     keep
 }
 
-/// The lines of `body` in blocks of at most `rows` lines, each cut after a line's end where
-/// no quoted field is open; one block when a cut would fall inside quotes. (block, lines)
-fn blocks(body: &[u8], rows: usize) -> Vec<(&[u8], usize)> {
+/// The `lines` lines of `body` in blocks of at most `rows` lines, each cut after a line's
+/// end where no quoted field is open; one block when a cut would fall inside quotes.
+/// (block, lines)
+fn blocks(body: &[u8], lines_in_body: usize, rows: usize) -> Vec<(&[u8], usize)> {
     let mut blocks = Vec::new();
     let (mut start, mut lines) = (0, 0);
     for end in memchr::memchr_iter(b'\n', body) {
@@ -494,9 +494,7 @@ fn blocks(body: &[u8], rows: usize) -> Vec<(&[u8], usize)> {
         if lines == rows {
             let block = &body[start..=end];
             if memchr::memchr_iter(b'"', block).count() % 2 == 1 {
-                let all =
-                    memchr::memchr_iter(b'\n', body).count() + usize::from(!body.ends_with(b"\n"));
-                return vec![(body, all)];
+                return vec![(body, lines_in_body)];
             }
             blocks.push((block, lines));
             (start, lines) = (end + 1, 0);
@@ -782,7 +780,7 @@ mod tests {
         };
         let body = b"a,1\nb,\"2,3\"\nc,4\nd,5\ne,6";
         assert_eq!(
-            lines(blocks(body, 2)),
+            lines(blocks(body, 5, 2)),
             [
                 ("a,1\nb,\"2,3\"\n".to_string(), 2),
                 ("c,4\nd,5\n".to_string(), 2),
@@ -790,17 +788,17 @@ mod tests {
             ]
         );
         assert_eq!(
-            lines(blocks(body, 5)),
+            lines(blocks(body, 5, 5)),
             [(String::from_utf8(body.to_vec()).unwrap(), 5)]
         );
         assert_eq!(
-            lines(blocks(b"a\nb\n", 1)),
+            lines(blocks(b"a\nb\n", 2, 1)),
             [("a\n".to_string(), 1), ("b\n".to_string(), 1)]
         );
         // A cut inside quotes: the whole body as one block, its lines all counted.
         let quoted = b"a,\"x\ny\"\nb,c\n";
         assert_eq!(
-            lines(blocks(quoted, 1)),
+            lines(blocks(quoted, 3, 1)),
             [(String::from_utf8(quoted.to_vec()).unwrap(), 3)]
         );
     }
