@@ -69,10 +69,14 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
         let dir = inventory.dir.clone();
         std::thread::spawn(move || hash_inputs(&paths, &dir))
     };
-    // The PDF's fonts are found and loaded on another core while the figures are computed.
+    // The PDF's fonts, and the font the charts are measured in, are found and loaded on
+    // another core while the figures are computed.
     let fonts = (!options.figures_only).then(|| {
         let pdf = pdf_options(&inventory.config, &inventory.dir, options);
-        std::thread::spawn(move || (pdf::fonts(&pdf), pdf))
+        std::thread::spawn(move || {
+            charts::measure();
+            (pdf::fonts(&pdf), pdf)
+        })
     });
     let report = stages.run("analyse", "计算指标", || analyse(&inventory))?;
     // The tables are done with. A province's take gigabytes, which the documents need.

@@ -8,6 +8,7 @@
 
 use crate::error::Error;
 use serde::Serialize;
+use std::collections::HashSet;
 use std::path::PathBuf;
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontInfo, FontVariant, FontWeight};
@@ -90,10 +91,14 @@ impl Fonts {
     pub fn discover(options: &FontOptions) -> Fonts {
         let mut store = FontStore::new();
         for dir in &options.dirs {
-            store.extend(typst_kit::fonts::scan(dir).map(mapped));
+            let mut db = fontdb::Database::new();
+            db.load_fonts_dir(dir);
+            store.extend(faces(&db));
         }
         if options.system {
-            store.extend(typst_kit::fonts::system().map(mapped));
+            let mut db = fontdb::Database::new();
+            db.load_system_fonts();
+            store.extend(faces(&db));
         }
         Fonts {
             store,
@@ -146,8 +151,55 @@ impl Fonts {
 /// fresh memory that the kernel first zeroes (measured in BENCHMARKS.md).
 struct MappedFont(FontPath);
 
-fn mapped((path, info): (FontPath, FontInfo)) -> (MappedFont, FontInfo) {
-    (MappedFont(path), info)
+/// Every face in `db` that is a file on disk, with typst's description of it, except the
+/// other locales of a pan-CJK collection (below).
+fn faces(db: &fontdb::Database) -> Vec<(MappedFont, FontInfo)> {
+    let in_file: HashSet<(&std::path::Path, &str)> = db
+        .faces()
+        .filter_map(|face| Some((path_of(face)?, family(face)?)))
+        .collect();
+    db.faces()
+        .filter(|face| {
+            let sibling = path_of(face).zip(family(face).and_then(simplified_sibling));
+            !sibling.is_some_and(|(path, name)| in_file.contains(&(path, name.as_str())))
+        })
+        .filter_map(|face| {
+            let path = path_of(face)?.to_path_buf();
+            let info = db.with_face_data(face.id, FontInfo::new)??;
+            Some((
+                MappedFont(FontPath {
+                    path,
+                    index: face.index,
+                }),
+                info,
+            ))
+        })
+        .collect()
+}
+
+/// The face's family name (fontdb puts the English one first).
+fn family(face: &fontdb::FaceInfo) -> Option<&str> {
+    face.families.first().map(|(name, _)| name.as_str())
+}
+
+fn path_of(face: &fontdb::FaceInfo) -> Option<&std::path::Path> {
+    match &face.source {
+        fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _) => Some(path),
+        fontdb::Source::Binary(_) => None,
+    }
+}
+
+/// For a pan-CJK family of another locale ("Noto Sans CJK JP"), its Simplified Chinese
+/// name ("Noto Sans CJK SC"). In one collection the locales share their glyphs and cover
+/// the same characters, and every role names an SC family: describing the others (a
+/// face's coverage is a sorted list of some 65,000 characters) took two thirds of the
+/// fonts' discovery, and typst could pick them only as a fallback, which the SC face
+/// serves as well.
+fn simplified_sibling(family: &str) -> Option<String> {
+    [" JP", " KR", " TC", " HK"]
+        .iter()
+        .find_map(|locale| family.strip_suffix(locale))
+        .map(|stem| format!("{stem} SC"))
 }
 
 impl FontSource for MappedFont {
@@ -253,6 +305,49 @@ mod tests {
             axes: vec![],
             coverage: Coverage::from_vec(codepoints),
         }
+    }
+
+    #[test]
+    fn other_locales_name_their_simplified_sibling() {
+        assert_eq!(
+            simplified_sibling("Noto Sans CJK JP").as_deref(),
+            Some("Noto Sans CJK SC")
+        );
+        assert_eq!(
+            simplified_sibling("Noto Serif CJK HK").as_deref(),
+            Some("Noto Serif CJK SC")
+        );
+        assert_eq!(simplified_sibling("Noto Sans CJK SC"), None);
+        assert_eq!(simplified_sibling("IPAGothic"), None);
+    }
+
+    #[test]
+    fn a_collection_is_described_by_its_simplified_faces_only() {
+        let noto = std::path::Path::new("/usr/share/fonts/opentype/noto");
+        assert!(
+            noto.is_dir(),
+            "{} missing: install fonts-noto-cjk",
+            noto.display()
+        );
+        let mut db = fontdb::Database::new();
+        db.load_fonts_dir(noto);
+        let kept: Vec<String> = faces(&db)
+            .into_iter()
+            .map(|(_, info)| info.family)
+            .collect();
+        for family in [
+            "Noto Sans CJK SC",
+            "Noto Serif CJK SC",
+            "Noto Sans Mono CJK SC",
+        ] {
+            assert!(
+                kept.iter().any(|f| f == family),
+                "{family} missing from {kept:?}"
+            );
+        }
+        // Each of the four files holds one SC face: Sans and Sans Mono in the sans files.
+        assert_eq!(kept.len(), 6, "{kept:?}");
+        assert!(db.faces().count() > 20, "the collections hold every locale");
     }
 
     #[test]
