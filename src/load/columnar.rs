@@ -17,6 +17,7 @@ use super::values;
 use crate::FastMap;
 use crate::problem::{Expected, Problem, ProblemKind, Problems};
 use polars::prelude::*;
+use polars_arrow::array::{MutableBinaryViewArray, Utf8ViewArray};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
@@ -46,7 +47,11 @@ fn read_csv_in_blocks(
     block_rows: usize,
     problems: &mut Problems,
 ) -> Option<Option<Table>> {
-    let bytes = std::fs::read(path).ok()?;
+    let opened = std::fs::File::open(path).ok()?;
+    // Mapped, not read: a copy would cost a pass over the file and as much fresh memory,
+    // which the kernel first zeroes. SAFETY: the map is only read; a file cut short while
+    // it is read ends the process, as in the fonts' maps (render/fonts.rs).
+    let bytes = unsafe { memmap2::Mmap::map(&opened) }.ok()?;
     let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
@@ -86,15 +91,25 @@ fn read_csv_in_blocks(
     // No header row: let the grid path say so.
     let header_at = table::find_header(kind, &head)?;
     let body = &text[ends[header_at]..];
+    // The csv reader stops between the two bytes of a CRLF (what Excel writes).
+    let body = body
+        .strip_prefix('\n')
+        .filter(|_| text[..ends[header_at]].ends_with('\r'))
+        .unwrap_or(body);
     let header: Vec<String> = head.rows[header_at].1.iter().map(Cell::display).collect();
     let width = header.len();
     let first_row = header_at + 2;
     if body.is_empty() {
         return None;
     }
-    // One record per line, no blank line: else row numbers could differ.
+    // One record per line, no blank line: else row numbers could differ. A CR ends a
+    // record for the grid path's reader wherever it stands, and a line only before LF.
     let b = body.as_bytes();
-    if body.contains("\n\n") || body.contains("\n\r\n") || body.starts_with(['\n', '\r']) {
+    if body.contains("\n\n")
+        || body.contains("\n\r\n")
+        || body.starts_with(['\n', '\r'])
+        || memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'))
+    {
         return None;
     }
     let lines = memchr::memchr_iter(b'\n', b).count() + usize::from(!body.ends_with('\n'));
@@ -124,17 +139,20 @@ fn read_csv_in_blocks(
         read.sort_unstable();
         let mut parts: Vec<Vec<Column>> = Vec::new();
         for &(block, block_lines) in &blocks {
-            let frame = CsvReader::new(std::io::Cursor::new(block))
-                .with_options(
-                    CsvReadOptions::default()
-                        .with_has_header(false)
-                        .with_schema(Some(schema.clone()))
-                        .with_projection(projection.clone().map(Arc::new))
-                        .with_raise_if_empty(false),
-                )
-                .finish()
-                .ok()?;
-            let mut columns = frame.into_columns();
+            let mut columns = match split_plain(block, width, &read) {
+                Some(columns) => columns,
+                None => CsvReader::new(std::io::Cursor::new(block))
+                    .with_options(
+                        CsvReadOptions::default()
+                            .with_has_header(false)
+                            .with_schema(Some(schema.clone()))
+                            .with_projection(projection.clone().map(Arc::new))
+                            .with_raise_if_empty(false),
+                    )
+                    .finish()
+                    .ok()?
+                    .into_columns(),
+            };
             if columns.first().map_or(0, Column::len) != block_lines {
                 return None;
             }
@@ -507,6 +525,94 @@ fn blocks(body: &[u8], lines_in_body: usize, rows: usize) -> Vec<(&[u8], usize)>
     blocks
 }
 
+/// The columns at `read` (header positions, ascending) of a block of plain CSV: no quote
+/// anywhere, so every line is its fields between commas, and an empty field is null, as
+/// polars reads it. Each core splits a share of the lines: polars' reader also counts the
+/// lines, quote by quote, on one core before it parses them. `None` when the block holds
+/// a quote or a line whose field count is not `width`: polars reads it.
+fn split_plain(block: &[u8], width: usize, read: &[usize]) -> Option<Vec<Column>> {
+    if memchr::memchr(b'"', block).is_some() {
+        return None;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let shares = line_shares(block, cores);
+    let parts: Vec<Vec<Utf8ViewArray>> = std::thread::scope(|scope| {
+        let threads: Vec<_> = shares
+            .iter()
+            .map(|share| scope.spawn(move || split_share(share, width, read)))
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect::<Option<_>>()
+    })?;
+    Some(
+        read.iter()
+            .enumerate()
+            .map(|(k, &at)| {
+                let chunks = parts.iter().map(|part| part[k].clone());
+                StringChunked::from_chunk_iter(format!("c{at}").into(), chunks).into_column()
+            })
+            .collect(),
+    )
+}
+
+/// `block` cut after a newline into up to `n` shares of about equal size.
+fn line_shares(block: &[u8], n: usize) -> Vec<&[u8]> {
+    let mut shares = Vec::with_capacity(n);
+    let mut start = 0;
+    for k in 1..n {
+        let target = (block.len() * k / n).max(start);
+        let Some(end) = memchr::memchr(b'\n', &block[target..]).map(|i| target + i + 1) else {
+            break;
+        };
+        shares.push(&block[start..end]);
+        start = end;
+    }
+    if start < block.len() {
+        shares.push(&block[start..]);
+    }
+    shares
+}
+
+/// One share's lines split into the columns at `read`; `None` at a line of another width.
+fn split_share(share: &[u8], width: usize, read: &[usize]) -> Option<Vec<Utf8ViewArray>> {
+    let lines = memchr::memchr_iter(b'\n', share).count() + 1;
+    let mut columns: Vec<MutableBinaryViewArray<str>> = read
+        .iter()
+        .map(|_| MutableBinaryViewArray::with_capacity(lines))
+        .collect();
+    // For each field of a line, the column it goes to, if read.
+    let mut slot = vec![None; width];
+    for (k, &at) in read.iter().enumerate() {
+        *slot.get_mut(at)? = Some(k);
+    }
+    // Every field ends at a comma, a newline or the share's end (unless it ends a line).
+    let last = (!share.ends_with(b"\n")).then_some(share.len());
+    let (mut start, mut field) = (0, 0);
+    for end in memchr::memchr2_iter(b',', b'\n', share).chain(last) {
+        let line_ends = share.get(end) != Some(&b',');
+        let mut text = &share[start..end];
+        if line_ends {
+            text = text.strip_suffix(b"\r").unwrap_or(text);
+        }
+        if let Some(&Some(k)) = slot.get(field) {
+            // SAFETY: the file is valid UTF-8 (checked whole), cut at ASCII bytes.
+            let text = unsafe { std::str::from_utf8_unchecked(text) };
+            columns[k].push((!text.is_empty()).then_some(text));
+        }
+        field += 1;
+        if line_ends {
+            if field != width {
+                return None;
+            }
+            field = 0;
+        }
+        start = end + 1;
+    }
+    Some(columns.into_iter().map(Into::into).collect())
+}
+
 /// Codes a block's id columns (`coded`: header position, column of [`ids::CODED`]), one
 /// thread each; `read`: the header position of each of `columns`. A column with a text
 /// that is not clean stays text, to be cleaned and reported as the grid path does.
@@ -770,6 +876,76 @@ mod tests {
         assert_eq!(blank, [Some(4), Some(4), Some(6)]);
     }
 
+    /// The block as polars' reader reads it, every column as text.
+    fn by_polars(block: &[u8], width: usize, read: &[usize]) -> Vec<Column> {
+        let schema = Schema::from_iter(
+            (0..width).map(|i| Field::new(format!("c{i}").into(), DataType::String)),
+        );
+        CsvReader::new(std::io::Cursor::new(block))
+            .with_options(
+                CsvReadOptions::default()
+                    .with_has_header(false)
+                    .with_schema(Some(Arc::new(schema)))
+                    .with_projection(Some(Arc::new(read.to_vec()))),
+            )
+            .finish()
+            .unwrap()
+            .into_columns()
+    }
+
+    #[test]
+    fn plain_blocks_are_split_as_polars_reads_them() {
+        let mut long = String::new();
+        for i in 0..5000 {
+            long.push_str(&format!("Q{i},R{},张{} ,{}\n", i * 7, i % 13, i % 3));
+        }
+        let blocks = [
+            "Q1,R1,张三,1\nQ2,,李四,\n,, ,\n".to_string(),
+            "Q1,R1,张三,1\r\nQ2,R2,,2\r\nQ3,R3,王五,3".to_string(),
+            "一个很长的群编号超过十二字节,R1,赵六,\n".to_string(),
+            long,
+        ];
+        for block in &blocks {
+            for read in [vec![0, 1, 2, 3], vec![0, 1], vec![2]] {
+                let mine = split_plain(block.as_bytes(), 4, &read).expect("plain");
+                let theirs = by_polars(block.as_bytes(), 4, &read);
+                assert_eq!(mine.len(), theirs.len());
+                for (m, t) in mine.iter().zip(&theirs) {
+                    assert_eq!(m.name(), t.name());
+                    assert!(m.equals_missing(t), "{block:?}\n{m:?}\n{t:?}");
+                }
+            }
+        }
+        // A quote anywhere, or a line of another width: polars reads the block.
+        assert!(split_plain(b"Q1,\"R1\",a,b\n", 4, &[0]).is_none());
+        assert!(split_plain(b"Q1,R1,a,b\nQ2,R2,a\n", 4, &[0]).is_none());
+        assert!(split_plain(b"Q1,R1,a,b,c\n", 4, &[0]).is_none());
+    }
+
+    #[test]
+    fn shares_end_at_line_ends_and_cover_the_block() {
+        let block = b"a,1\nbb,22\nccc,333\nd,4";
+        for n in 1..=6 {
+            let shares = line_shares(block, n);
+            assert!(!shares.is_empty() && shares.len() <= n);
+            assert_eq!(shares.concat(), block.to_vec(), "{n} shares");
+            for share in &shares[..shares.len() - 1] {
+                assert!(share.ends_with(b"\n"), "{n} shares: {share:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn crlf_members_tables_agree() {
+        let mut text = String::from("群编号,成员编号,姓名\r\n");
+        for i in 0..300 {
+            text.push_str(&format!("Q{},R{i},张{}\r\n", i % 11, i % 5));
+        }
+        let (table, problems) = both(TableKind::Members, "members.csv", &text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(table.unwrap().frame.height(), 300);
+    }
+
     #[test]
     fn blocks_end_at_line_ends_outside_quotes() {
         let lines = |blocks: Vec<(&[u8], usize)>| -> Vec<(String, usize)> {
@@ -818,11 +994,13 @@ mod tests {
     }
 
     #[test]
-    fn blank_lines_and_multiline_fields_take_the_grid_path() {
+    fn blank_lines_multiline_fields_and_lone_carriage_returns_take_the_grid_path() {
         let dir = tempfile::tempdir().unwrap();
         for (i, text) in [
             "编号,群名称\nA,x\n\nB,y\n",
+            "编号,群名称\r\nA,x\r\n\r\nB,y\r\n",
             "编号,群名称\nA,\"two\nlines\"\nB,y\n",
+            "编号,群名称\r\nA,x\rB,y\r\n",
         ]
         .into_iter()
         .enumerate()
