@@ -12,7 +12,8 @@
 # /usr/bin/time (apt-get install -y time libpango-1.0-0 libpangoft2-1.0-0).
 # Environment: CARGO_TARGET_DIR (default target), PROFILE (default dist, see Cargo.toml),
 # BENCH_DIR (default /tmp/jianfu-bench),
-# PEERS_LARGE=1 to run the pandas peer at the large size too, PEER_TIMEOUT (s, default 1800).
+# PEERS_LARGE=1 to run the pandas peer at the large size too, PEER_TIMEOUT (s, default 1800),
+# REPEAT (runs of each full report, default 5 at the small size and 1 at the others).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-target}
@@ -53,9 +54,11 @@ measure() {
     return 1
   fi
   echo "$name $wall $peak" | tee -a "$WORK/results.txt"
+  LAST_WALL=$wall LAST_PEAK=$peak
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), format $FORMAT" | tee -a "$WORK/results.txt"
 for size in "${SIZES[@]}"; do
@@ -69,34 +72,53 @@ for size in "${SIZES[@]}"; do
   input_mib=$(du -sm "$dir" | cut -f1)
   echo "## $size: $groups groups, $accounts accounts, $mpg members/group, inputs ${input_mib} MiB"
   out="$WORK/out-$size-$FORMAT"
-  rm -rf "$out"
-  # A province's members table passes the default 512 MiB table limit.
-  measure "$size jianfu-build" "$WORK/$size.jianfu" "$BIN" --quiet build "$dir" --out "$out" --timings --max-table-mb 4096
-  grep '^timing' "$WORK/$size.jianfu.err" | sed 's/^/    /' || true
-  echo "    jianfu peak memory ÷ inputs = $(ratio "$(awk -v s="$size" '$1==s && $2=="jianfu-build" {w=$4} END {print w}' "$WORK/results.txt")" "$input_mib")"
-  metrics=$(ls "$out"/*/*/metrics.json)
-  j_wall=$(awk -v s="$size" '$1==s && $2=="jianfu-build" {w=$3} END {print w}' "$WORK/results.txt")
-  j_peak=$(awk -v s="$size" '$1==s && $2=="jianfu-build" {w=$4} END {print w}' "$WORK/results.txt")
-  rm -rf "$WORK/out-fig"
-  measure "$size jianfu-figures" "$WORK/$size.jfig" "$BIN" --quiet build "$dir" --out "$WORK/out-fig" --figures-only --max-table-mb 4096
-  jf_wall=$(awk -v s="$size" '$1==s && $2=="jianfu-figures" {w=$3} END {print w}' "$WORK/results.txt")
-
-  if measure "$size duckdb-figures" "$WORK/$size.duckdb" python3 bench/peer_duckdb.py "$dir"; then
-    python3 bench/check_figures.py "$metrics" "$WORK/$size.duckdb.out" "duckdb"
-    d_wall=$(awk -v s="$size" '$1==s && $2=="duckdb-figures" {w=$3} END {print w}' "$WORK/results.txt")
-    echo "    figures alone: jianfu ${jf_wall}s vs DuckDB ${d_wall}s → jianfu/DuckDB = $(ratio "$jf_wall" "$d_wall")"
-  fi
+  pandas=0
   if [ "$size" = province ]; then
     echo "    pandas peer skipped at the province size (it needs about 3× the memory it takes at large)"
   elif [ "$size" != large ] || [ "${PEERS_LARGE:-0}" = 1 ]; then
-    if measure "$size pandas-report" "$WORK/$size.pandas" python3 bench/peer_pandas.py "$dir" "$WORK/out-pandas-$size"; then
-      python3 bench/check_figures.py "$metrics" "$WORK/$size.pandas.out" "pandas"
-      p_wall=$(awk -v s="$size" '$1==s && $2=="pandas-report" {w=$3} END {print w}' "$WORK/results.txt")
-      p_peak=$(awk -v s="$size" '$1==s && $2=="pandas-report" {w=$4} END {print w}' "$WORK/results.txt")
-      grep '^timings' "$WORK/$size.pandas.err" | sed 's/^/    pandas /' || true
-      echo "    full report: pandas ${p_wall}s / jianfu ${j_wall}s = $(ratio "$p_wall" "$j_wall")× faster; peak memory pandas ${p_peak} MiB, jianfu ${j_peak} MiB (inputs ${input_mib} MiB)"
-    fi
+    pandas=1
   else
     echo "    pandas peer skipped at the large size (PEERS_LARGE=1 to run it)"
+  fi
+  # The full report, jianfu's and the pandas peer's, REPEAT times each (default 5 at the
+  # small size, where a run takes a second and the host's spread is widest, else 1),
+  # interleaved so that both meet the host in the same state, and after one unmeasured run
+  # of each (the page cache, Python's imports). Their medians are compared.
+  repeat=${REPEAT:-$([ "$size" = small ] && echo 5 || echo 1)}
+  if [ "$repeat" -gt 1 ]; then
+    rm -rf "$out"
+    "$BIN" --quiet build "$dir" --out "$out" --max-table-mb 4096 >/dev/null
+    if [ "$pandas" = 1 ]; then
+      python3 bench/peer_pandas.py "$dir" "$WORK/out-pandas-$size" >/dev/null 2>&1
+    fi
+  fi
+  j_walls=() j_peaks=() p_walls=() p_peaks=() ratios=()
+  for _ in $(seq "$repeat"); do
+    rm -rf "$out"
+    # A province's members table passes the default 512 MiB table limit.
+    measure "$size jianfu-build" "$WORK/$size.jianfu" "$BIN" --quiet build "$dir" --out "$out" --timings --max-table-mb 4096
+    j_walls+=("$LAST_WALL") j_peaks+=("$LAST_PEAK")
+    grep '^timing' "$WORK/$size.jianfu.err" | tr -s ' ' | tr '\n' ' ' | sed 's/^/    /; s/timing //g; s/$/\n/'
+    metrics=$(ls "$out"/*/*/metrics.json)
+    if [ "$pandas" = 1 ]; then
+      if measure "$size pandas-report" "$WORK/$size.pandas" python3 bench/peer_pandas.py "$dir" "$WORK/out-pandas-$size"; then
+        python3 bench/check_figures.py "$metrics" "$WORK/$size.pandas.out" "pandas"
+        grep '^timings' "$WORK/$size.pandas.err" | sed 's/^/    pandas /' || true
+        p_walls+=("$LAST_WALL") p_peaks+=("$LAST_PEAK") ratios+=("$(ratio "$LAST_WALL" "${j_walls[-1]}")×")
+      fi
+    fi
+  done
+  j_wall=$(median "${j_walls[@]}") j_peak=$(median "${j_peaks[@]}")
+  echo "    jianfu: median wall ${j_wall}s of ${repeat}, peak memory ${j_peak} MiB = $(ratio "$j_peak" "$input_mib")× the inputs"
+  if [ ${#p_walls[@]} -gt 0 ]; then
+    p_wall=$(median "${p_walls[@]}") p_peak=$(median "${p_peaks[@]}")
+    echo "    full report: pandas ${p_wall}s / jianfu ${j_wall}s = $(ratio "$p_wall" "$j_wall")× faster (medians; run by run: ${ratios[*]}); peak memory pandas ${p_peak} MiB, jianfu ${j_peak} MiB (inputs ${input_mib} MiB)"
+  fi
+  rm -rf "$WORK/out-fig"
+  measure "$size jianfu-figures" "$WORK/$size.jfig" "$BIN" --quiet build "$dir" --out "$WORK/out-fig" --figures-only --max-table-mb 4096
+  jf_wall=$LAST_WALL
+  if measure "$size duckdb-figures" "$WORK/$size.duckdb" python3 bench/peer_duckdb.py "$dir"; then
+    python3 bench/check_figures.py "$metrics" "$WORK/$size.duckdb.out" "duckdb"
+    echo "    figures alone: jianfu ${jf_wall}s vs DuckDB ${LAST_WALL}s → jianfu/DuckDB = $(ratio "$jf_wall" "$LAST_WALL")"
   fi
 done

@@ -1,12 +1,13 @@
-//! The fast path for big tables: UTF-8 CSV read by polars' multi-threaded CSV reader,
-//! and Parquet read as columns, then typed column by column — no grid of cells, no
-//! `String` per cell. A members table's ids are coded as they are read, a big table's block
+//! The fast path for big tables: UTF-8 CSV read as columns (split at its commas on every
+//! core where it holds no quote, else by polars' CSV reader), and Parquet read as columns,
+//! then typed column by column — no grid of cells, no `String` per cell. A members table's ids are coded as they are read, a big table's block
 //! by block ([`super::ids`]); the columns no figure reads ([`super::schema::unread`]) are
 //! not parsed.
 //!
 //! It gives exactly what the grid path gives (the same values, the same problems, the
 //! same row numbers), and steps aside (returns `None`) whenever it cannot promise that:
-//! another encoding, blank lines, a quoted field spanning lines, ragged rows. Row numbers:
+//! another encoding, blank lines, a quoted field spanning lines, ragged rows, a carriage
+//! return that does not end a line. Row numbers:
 //! a data row's number is its index + the header row's number + 1.
 
 use super::grid::Cell;

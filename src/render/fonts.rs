@@ -1,4 +1,4 @@
-//! Fonts for the PDF: discovery (system fonts and extra folders, via typst-kit) and the
+//! Fonts for the PDF: discovery (system fonts and extra folders, via fontdb) and the
 //! choice of families for the GB/T 9704 look of a Chinese official notice.
 //!
 //! Every role names a Simplified Chinese family explicitly: typst's unnamed fallback picks
@@ -192,9 +192,9 @@ fn path_of(face: &fontdb::FaceInfo) -> Option<&std::path::Path> {
 /// For a pan-CJK family of another locale ("Noto Sans CJK JP"), its Simplified Chinese
 /// name ("Noto Sans CJK SC"). In one collection the locales share their glyphs and cover
 /// the same characters, and every role names an SC family: describing the others (a
-/// face's coverage is a sorted list of some 65,000 characters) took two thirds of the
-/// fonts' discovery, and typst could pick them only as a fallback, which the SC face
-/// serves as well.
+/// face's coverage is a sorted list of some 65,000 characters) took four fifths of the
+/// fonts' discovery (BENCHMARKS.md), and typst could pick them only as a fallback, which
+/// the SC face serves as well.
 fn simplified_sibling(family: &str) -> Option<String> {
     [" JP", " KR", " TC", " HK"]
         .iter()
