@@ -68,11 +68,25 @@ pub fn memberships(members: &DataFrame) -> PolarsResult<DataFrame> {
         .zip(members.iter())
         .filter_map(|(g, m)| Some(u64::from(g?) * HALF + u64::from(m?)))
         .collect();
-    keys.sort_unstable();
+    sort_pairs(&mut keys);
     keys.dedup();
     let mut distinct = UInt64Chunked::from_vec(PAIR.into(), keys);
     distinct.set_sorted_flag(polars::series::IsSorted::Ascending);
     DataFrame::new(distinct.len(), vec![distinct.into_column()])
+}
+
+/// Sorts [`PAIR`] keys. A members table usually lists each group's members together, in
+/// the order its groups were first coded: then only each group's run needs sorting, three
+/// times quicker than sorting the whole (BENCHMARKS.md).
+fn sort_pairs(keys: &mut [u64]) {
+    let group = |key: &u64| key / HALF;
+    if keys.windows(2).all(|w| group(&w[0]) <= group(&w[1])) {
+        for run in keys.chunk_by_mut(|a, b| group(a) == group(b)) {
+            run.sort_unstable();
+        }
+    } else {
+        keys.sort_unstable();
+    }
 }
 
 /// The group's and the member's code of a [`PAIR`] key.
@@ -193,4 +207,36 @@ pub fn items(before: Side, after: Side, current_days: i32) -> PolarsResult<LazyF
             col("platform"),
         ])
         .sort(["id"], SortMultipleOptions::default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_sort_the_same_grouped_or_not() {
+        // A members table in group order (runs of one group, members unsorted within),
+        // and the same rows shuffled: both sort as a plain sort does.
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        let grouped: Vec<u64> = (0..500u64)
+            .flat_map(|g| (0..(g % 7 + 1)).map(move |_| g))
+            .map(|g| g * HALF + next() % 1000)
+            .collect();
+        let mut shuffled = grouped.clone();
+        for i in (1..shuffled.len()).rev() {
+            shuffled.swap(i, (next() as usize) % (i + 1));
+        }
+        let mut expected = grouped.clone();
+        expected.sort_unstable();
+        for mut keys in [grouped, shuffled] {
+            sort_pairs(&mut keys);
+            assert_eq!(keys, expected);
+        }
+    }
 }
