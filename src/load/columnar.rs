@@ -1,14 +1,14 @@
 //! The fast path for big tables: UTF-8 CSV read as columns (split at its commas on every
 //! core where it holds no quote, else by polars' CSV reader), and Parquet read as columns,
-//! then typed column by column — no grid of cells, no `String` per cell. A members table's ids are coded as they are read, a big table's block
-//! by block ([`super::ids`]); the columns no figure reads ([`super::schema::unread`]) are
-//! not parsed.
+//! then typed column by column — no grid of cells, no `String` per cell. A members table's
+//! ids are coded as they are read, a big table's block by block ([`super::ids`]); the
+//! columns no figure reads ([`super::schema::unread`]) are not parsed.
 //!
 //! It gives exactly what the grid path gives (the same values, the same problems, the
 //! same row numbers), and steps aside (returns `None`) whenever it cannot promise that:
 //! another encoding, blank lines, a quoted field spanning lines, ragged rows, a carriage
-//! return that does not end a line. Row numbers:
-//! a data row's number is its index + the header row's number + 1.
+//! return that does not end a line. Row numbers: a data row's number is its index + the
+//! header row's number + 1.
 
 use super::grid::Cell;
 use super::ids;
@@ -48,11 +48,9 @@ fn read_csv_in_blocks(
     block_rows: usize,
     problems: &mut Problems,
 ) -> Option<Option<Table>> {
-    let opened = std::fs::File::open(path).ok()?;
-    // Mapped, not read: a copy would cost a pass over the file and as much fresh memory,
-    // which the kernel first zeroes. SAFETY: the map is only read; a file cut short while
-    // it is read ends the process, as in the fonts' maps (render/fonts.rs).
-    let bytes = unsafe { memmap2::Mmap::map(&opened) }.ok()?;
+    // Read, not mapped: a mapped file cut short, or a network share's read error, ends the
+    // process instead of giving an error (BENCHMARKS.md, eighth round).
+    let bytes = std::fs::read(path).ok()?;
     let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
