@@ -3,10 +3,10 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use jianfu::analyse::analyse;
+use jianfu::fixtures::synth::{SynthFormat, SynthOptions, synth};
 use jianfu::load::{Scope, load_campaign};
-use jianfu::render::view::{ViewOptions, view};
+use jianfu::present::view::view;
 use jianfu::render::{charts, html, xlsx};
-use jianfu::synth::{SynthFormat, SynthOptions, synth};
 use std::hint::black_box;
 
 fn campaign(format: SynthFormat) -> tempfile::TempDir {
@@ -41,7 +41,7 @@ fn stages(c: &mut Criterion) {
     let report = analyse(&inventory).expect("analyses");
     group.bench_function("render_html_xlsx_charts", |b| {
         b.iter(|| {
-            let v = view(&report, &ViewOptions::default());
+            let v = view(&report);
             let charts = charts::charts(&report, &v);
             let page = html::render_html(&v, &charts, None).expect("html");
             let book = xlsx::render_xlsx(&v).expect("xlsx");

@@ -1,27 +1,38 @@
-//! The errors a command can end with, each printable in the user's language.
+//! The errors a command can end with, each printable in the user's language: `lines`
+//! in Chinese or English for the user, `Display` (English) for logs and error chains.
 
 use crate::lang::Lang;
-use crate::problem::Problem;
+use crate::load::problem::Problem;
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The inputs are wrong; every problem found is listed.
+    #[error("{}", english(self))]
     Input(Vec<Problem>),
     /// An output could not be written.
+    #[error("{path}: cannot write: {detail}")]
     Write { path: String, detail: String },
     /// Publishing to the share was refused or failed.
-    Publish(crate::publish::PublishError),
+    #[error(transparent)]
+    Publish(#[from] PublishError),
     /// A computation failed; this is a bug in jianfu, not in the inputs.
+    #[error("internal error (please report it): {0}")]
     Internal(String),
     /// No font with Chinese glyphs was found, so `output` (report.pdf) cannot be typeset.
     /// `dirs` are the extra font folders that were searched.
+    #[error("{}", english(self))]
     NoChineseFont {
         output: String,
         dirs: Vec<String>,
         system: bool,
     },
     /// An output could not be rendered (e.g. a custom template has an error).
+    #[error("{output}: cannot render: {detail}")]
     Render { output: String, detail: String },
+}
+
+fn english(e: &Error) -> String {
+    e.lines(Lang::En).join("\n")
 }
 
 impl Error {
@@ -38,12 +49,12 @@ impl Error {
             Error::Input(problems) => problems.iter().map(|p| p.message(lang)).collect(),
             Error::Write { path, detail } => vec![match lang {
                 Lang::Zh => format!("{path}：无法写入：{detail}"),
-                Lang::En => format!("{path}: cannot write: {detail}"),
+                Lang::En => self.to_string(),
             }],
             Error::Publish(e) => vec![e.message(lang)],
             Error::Internal(detail) => vec![match lang {
                 Lang::Zh => format!("内部错误（请报告此问题）：{detail}"),
-                Lang::En => format!("internal error (please report it): {detail}"),
+                Lang::En => self.to_string(),
             }],
             Error::NoChineseFont {
                 output,
@@ -69,7 +80,7 @@ impl Error {
             }
             Error::Render { output, detail } => vec![match lang {
                 Lang::Zh => format!("{output}：无法生成：{detail}"),
-                Lang::En => format!("{output}: cannot render: {detail}"),
+                Lang::En => self.to_string(),
             }],
         }
     }
@@ -78,5 +89,74 @@ impl Error {
 impl From<polars::error::PolarsError> for Error {
     fn from(e: polars::error::PolarsError) -> Error {
         Error::Internal(e.to_string())
+    }
+}
+
+/// Why a publish was refused.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(Lang::En))]
+pub enum PublishError {
+    /// The folder is not a built report (no or unreadable manifest.json).
+    NotAReport {
+        dir: String,
+        detail: String,
+    },
+    /// A file of the report does not match its manifest entry.
+    Corrupt {
+        file: String,
+    },
+    /// A campaign id or file name that could escape the share.
+    UnsafeName {
+        name: String,
+    },
+    /// The same campaign and date is already on the share.
+    AlreadyPublished {
+        target: String,
+    },
+    /// Another publisher holds the lock.
+    Busy {
+        share: String,
+    },
+    Io {
+        path: String,
+        detail: String,
+    },
+}
+
+impl PublishError {
+    pub fn message(&self, lang: Lang) -> String {
+        use PublishError::*;
+        match (self, lang) {
+            (NotAReport { dir, detail }, Lang::Zh) => format!(
+                "{dir}：不是已生成的报告文件夹（manifest.json：{detail}）；请先运行 jianfu build"
+            ),
+            (NotAReport { dir, detail }, Lang::En) => format!(
+                "{dir}: not a built report folder (manifest.json: {detail}); run jianfu build first"
+            ),
+            (Corrupt { file }, Lang::Zh) => format!(
+                "{file}：与 manifest.json 记录的 SHA-256 不一致，报告已损坏或被改动，未发布"
+            ),
+            (Corrupt { file }, Lang::En) => format!(
+                "{file}: does not match the SHA-256 in manifest.json; the report is damaged or was edited; nothing published"
+            ),
+            (UnsafeName { name }, Lang::Zh) => format!("名称 {name:?} 可能越出共享目录，拒绝发布"),
+            (UnsafeName { name }, Lang::En) => {
+                format!("the name {name:?} could escape the share; refused")
+            }
+            (AlreadyPublished { target }, Lang::Zh) => format!(
+                "{target}：该报告已发布；如需替换，请加 --replace（新版本完整就位前旧版本保持可用）"
+            ),
+            (AlreadyPublished { target }, Lang::En) => format!(
+                "{target}: already published; add --replace to replace it (the old version stays until the new one is complete)"
+            ),
+            (Busy { share }, Lang::Zh) => {
+                format!("{share}：另一个发布进程正在进行，等待超时；请稍后重试")
+            }
+            (Busy { share }, Lang::En) => format!(
+                "{share}: another publish is in progress and did not finish in time; try again later"
+            ),
+            (Io { path, detail }, Lang::Zh) => format!("{path}：{detail}"),
+            (Io { path, detail }, Lang::En) => format!("{path}: {detail}"),
+        }
     }
 }

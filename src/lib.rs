@@ -5,26 +5,23 @@
 //! [`analyse`] computes the [`report::Report`], [`render`] writes the outputs, and
 //! [`build`] ties them together for one campaign.
 
+// Layers, bottom first: each module imports only those listed above it
+// (ARCHITECTURE.md; `tests/layers.rs` checks it).
 pub mod analyse;
-pub mod build;
-pub mod campaign;
-pub mod compare;
+pub mod config;
 pub mod error;
-pub mod init;
+pub mod fixtures;
 pub mod lang;
 pub mod load;
+pub mod model;
+pub mod output;
 pub mod percent;
+pub mod present;
 pub mod privacy;
-pub mod problem;
 pub mod progress;
-pub mod publish;
 pub mod render;
-pub mod report;
-pub mod rules;
 pub mod safe_name;
-pub mod samples;
-pub mod staging;
-pub mod synth;
+pub mod workflow;
 
 /// A hash map for the millions of lookups over one table's cells: a fast hash with a
 /// fixed seed, since the keys are the user's own data, not an attacker's.

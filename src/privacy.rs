@@ -2,35 +2,7 @@
 //! text are masked as they are read, and cadres appear under stable keyed pseudonyms.
 
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-
-/// The environment variable that holds the pseudonym key, so it need not sit in campaign.toml.
-pub const KEY_VARIABLE: &str = "JIANFU_PSEUDONYM_KEY";
-
-/// `[privacy]` in campaign.toml.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct PrivacyConfig {
-    /// Show cadres' names (姓名 in the members table) instead of pseudonyms. Default: false.
-    pub show_names: bool,
-    /// The key pseudonyms are derived with. Default: the JIANFU_PSEUDONYM_KEY environment
-    /// variable; without either, a key derived from the campaign id (stable, but guessable
-    /// by whoever knows the member ids). Never written to any output.
-    pub pseudonym_key: Option<String>,
-}
-
-impl PrivacyConfig {
-    /// The environment's key first, then campaign.toml's, then one from the campaign id.
-    pub fn key(&self, campaign_id: &str) -> Vec<u8> {
-        std::env::var(KEY_VARIABLE)
-            .ok()
-            .filter(|k| !k.is_empty())
-            .or_else(|| self.pseudonym_key.clone())
-            .unwrap_or_else(|| format!("jianfu:{campaign_id}"))
-            .into_bytes()
-    }
-}
 
 /// Masks mainland mobile numbers (1[3-9] + 9 digits) and ID-card numbers (17 digits + a
 /// digit or X) inside free text, keeping the first three and last four characters so a

@@ -49,7 +49,7 @@ fn whole(report: &Path) -> String {
         let bytes = std::fs::read(report.join(path))
             .unwrap_or_else(|e| panic!("{path} listed but missing: {e}"));
         assert_eq!(
-            jianfu::render::manifest::sha256_hex(&bytes),
+            jianfu::model::manifest::sha256_hex(&bytes),
             output["sha256"].as_str().unwrap(),
             "{path} differs from its manifest"
         );
@@ -133,7 +133,7 @@ fn builds_killed_at_random_moments_never_damage_or_half_show_a_report() {
 
 #[test]
 fn a_build_stopped_before_or_after_the_exchange_leaves_a_whole_report() {
-    for (step, replaced) in [("build-staged", false), ("build-exchanged", true)] {
+    for (step, replaced) in [("staged", false), ("exchanged", true)] {
         let f = Fixture::new();
         inputs(&f, 3);
         build(&f, None).status().unwrap();

@@ -2,7 +2,7 @@
 
 mod common;
 use common::Fixture;
-use jianfu::report::{DimensionRow, Figures};
+use jianfu::model::{DimensionRow, Figures};
 
 const BASELINE: &str = "编号,群名称,单位,乡镇街道,层级,平台,成员数,期限,到期日期,状态,合并至
 G1,党建群,U1,T1,乡镇街道,微信,10,长期,,正常,

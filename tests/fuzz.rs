@@ -14,7 +14,7 @@
 
 mod common;
 use common::Fixture;
-use jianfu::report::{DimensionRow, Figures, KindFigures};
+use jianfu::model::{DimensionRow, Figures, KindFigures};
 use proptest::prelude::*;
 
 fn cases(default: u32) -> ProptestConfig {
@@ -398,12 +398,12 @@ fn read_any(bytes: &[u8], ext: &str) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("groups.{ext}"));
     std::fs::write(&path, bytes).unwrap();
-    let limit = jianfu::load::limits::DEFAULT_MAX_TABLE_BYTES;
+    let limit = jianfu::config::DEFAULT_MAX_TABLE_BYTES;
     if jianfu::load::limits::check_table_file(&path, limit).is_err() {
         return;
     }
     if let Ok(grid) = jianfu::load::grid::read_grid(&path, None, &["groups"]) {
-        let mut problems = jianfu::problem::Problems::default();
+        let mut problems = jianfu::load::problem::Problems::default();
         let _ = jianfu::load::table::type_table(
             jianfu::load::schema::TableKind::Groups,
             "groups",

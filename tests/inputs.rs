@@ -40,7 +40,7 @@ fn csv_text(rows: &[[&str; 6]], line_end: &str) -> String {
     out
 }
 
-fn check(report: jianfu::report::Report) {
+fn check(report: jianfu::model::Report) {
     let t = report.groups.expect("groups").totals;
     // Expired: G3 (2019-03-01) and G5 (on the current date itself); G4 and G6 end later.
     assert_eq!(

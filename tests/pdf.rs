@@ -297,11 +297,11 @@ fn charts_are_laid_out_with_their_titles_and_their_text() {
         jianfu::load::load_campaign(&repo().join("data/lichuan"), jianfu::load::Scope::Latest)
             .unwrap_or_else(|_| panic!("the lichuan sample loads"));
     let report = jianfu::analyse::analyse(&inventory).unwrap();
-    let view = jianfu::render::view::view(&report, &Default::default());
+    let view = jianfu::present::view::view(&report);
     let output = jianfu::render::pdf::render_pdf(
         &view,
         &[chart()],
-        &jianfu::render::pdf::PdfOptions::default(),
+        &jianfu::config::RenderOptions::default(),
     )
     .unwrap_or_else(|e| panic!("{:?}", e.lines(jianfu::lang::Lang::En)));
     assert_eq!(output.path, "report.pdf");

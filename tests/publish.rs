@@ -49,9 +49,8 @@ fn whole(dir: &Path) -> bool {
     };
     let manifest: Value = serde_json::from_slice(&bytes).unwrap();
     manifest["outputs"].as_array().unwrap().iter().all(|e| {
-        std::fs::read(dir.join(e["path"].as_str().unwrap())).is_ok_and(|b| {
-            jianfu::render::manifest::sha256_hex(&b) == e["sha256"].as_str().unwrap()
-        })
+        std::fs::read(dir.join(e["path"].as_str().unwrap()))
+            .is_ok_and(|b| jianfu::model::manifest::sha256_hex(&b) == e["sha256"].as_str().unwrap())
     })
 }
 
@@ -124,7 +123,7 @@ fn refuses_to_overwrite_without_replace_and_replaces_with_it() {
 
 #[test]
 fn a_publish_killed_at_any_step_leaves_a_whole_report_and_recovers() {
-    for step in ["locked", "copying", "copied", "exchanged", "placed"] {
+    for step in ["locked", "copying", "staged", "exchanged", "placed"] {
         let f = Fixture::new();
         let share = f.root.path().join("share");
         let old = built_report(&f, 3);

@@ -2,7 +2,7 @@
 
 mod common;
 use common::Fixture;
-use jianfu::report::Breach;
+use jianfu::model::Breach;
 
 const BASELINE: &str = "编号,群名称,单位,管理员,期限,到期日期,是否报备,最后活跃日期,状态
 G1,党建群,U1,张三,长期,,是,2019-06-01,
@@ -21,7 +21,7 @@ fn breaches(current: &str, settings: &str) -> Vec<Breach> {
 }
 
 fn of<'a>(breaches: &'a [Breach], rule: &str) -> Vec<&'a Breach> {
-    breaches.iter().filter(|b| b.rule == rule).collect()
+    breaches.iter().filter(|b| b.rule.id() == rule).collect()
 }
 
 #[test]
@@ -120,16 +120,21 @@ fn stale_and_small_accounts() {
         rules
             .breaches
             .iter()
-            .filter(|b| b.rule == rule)
+            .filter(|b| b.rule.id() == rule)
             .map(|b| b.id.clone())
             .collect()
     };
     // A3: 29 days without a post (> 14); A2: 800 followers (< 1000).
     assert_eq!(ids("stale_account"), [Some("A3".to_string())]);
     assert_eq!(ids("small_account"), [Some("A2".to_string())]);
-    assert_eq!(rules.counts["stale_account"], 1);
-    assert_eq!(rules.counts["overlap"], 0);
-    assert!(rules.breaches.iter().all(|b| b.kind == "accounts"));
+    assert_eq!(rules.counts[&jianfu::model::RuleId::StaleAccount], 1);
+    assert_eq!(rules.counts[&jianfu::model::RuleId::Overlap], 0);
+    assert!(
+        rules
+            .breaches
+            .iter()
+            .all(|b| b.kind == jianfu::model::Kind::Accounts)
+    );
 }
 
 #[test]
@@ -170,10 +175,8 @@ fn overlapping_groups_are_merge_candidates_into_the_larger() {
 #[test]
 fn breaches_are_listed_by_unit_then_rule() {
     let b = breaches(BASELINE, "");
-    let order: Vec<(Option<&str>, &str)> = b
-        .iter()
-        .map(|b| (b.unit.as_deref(), b.rule.as_str()))
-        .collect();
+    let order: Vec<(Option<&str>, &str)> =
+        b.iter().map(|b| (b.unit.as_deref(), b.rule.id())).collect();
     assert_eq!(
         order,
         [

@@ -81,20 +81,14 @@ fn each_report_holds_its_outputs_and_a_manifest_that_proves_them() {
         assert_eq!(manifest["tool"]["version"], env!("CARGO_PKG_VERSION"));
         for entry in manifest["outputs"].as_array().unwrap() {
             let bytes = std::fs::read(dir.join(entry["path"].as_str().unwrap())).unwrap();
-            assert_eq!(
-                entry["sha256"],
-                jianfu::render::manifest::sha256_hex(&bytes)
-            );
+            assert_eq!(entry["sha256"], jianfu::model::manifest::sha256_hex(&bytes));
         }
         let campaign = repo().join("data").join(id);
         let inputs = manifest["inputs"].as_array().unwrap();
         assert!(inputs.iter().any(|i| i["path"] == "campaign.toml"));
         for entry in inputs {
             let bytes = std::fs::read(campaign.join(entry["path"].as_str().unwrap())).unwrap();
-            assert_eq!(
-                entry["sha256"],
-                jianfu::render::manifest::sha256_hex(&bytes)
-            );
+            assert_eq!(entry["sha256"], jianfu::model::manifest::sha256_hex(&bytes));
         }
         // Nothing hidden (staging folders) is left beside the report.
         let leftovers: Vec<String> = files_under(&built().join(id))
@@ -170,7 +164,7 @@ fn at_builds_an_earlier_quarter_into_its_own_folder() {
 #[test]
 fn the_committed_samples_are_exactly_what_the_generator_writes() {
     let fresh = tempfile::tempdir().unwrap();
-    jianfu::samples::write_all(fresh.path()).unwrap();
+    jianfu::fixtures::samples::write_all(fresh.path()).unwrap();
     let committed = repo().join("data");
     let files = files_under(fresh.path());
     assert_eq!(files, files_under(&committed));

@@ -1,10 +1,11 @@
 //! `jianfu synth` writes campaigns in the input contract that build, deterministically,
 //! and whose figures add up.
 
-use jianfu::build::{BuildOptions, build};
+use jianfu::config::BuildOptions;
+use jianfu::fixtures::synth::{SynthFormat, SynthOptions, synth};
+use jianfu::model::Figures;
 use jianfu::progress::Show;
-use jianfu::report::Figures;
-use jianfu::synth::{SynthFormat, SynthOptions, synth};
+use jianfu::workflow::build::build;
 
 fn options(format: SynthFormat) -> SynthOptions {
     SynthOptions {
@@ -24,7 +25,7 @@ fn adds_up(f: &Figures, what: &str) {
 }
 
 /// Every output of `campaign`, built quietly into `out`.
-fn built(campaign: &std::path::Path, out: &std::path::Path) -> jianfu::build::Built {
+fn built(campaign: &std::path::Path, out: &std::path::Path) -> jianfu::workflow::build::Built {
     build(
         campaign,
         &BuildOptions {

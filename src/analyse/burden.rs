@@ -1,10 +1,11 @@
 //! Cadre burden: how many active groups each cadre sits in, and how many messages those
 //! groups carry, before and after. Cadres are named only by keyed pseudonyms.
 
-use crate::analyse::{Run, items};
+use super::engine::Run;
+use super::items;
 use crate::load::Table;
+use crate::model::{Burden, BurdenBin, BurdenStats, MessageLoad, TopCadre};
 use crate::privacy::Pseudonyms;
-use crate::report::{Burden, BurdenBin, BurdenStats, MessageLoad, TopCadre};
 use polars::prelude::*;
 
 /// How many of the most burdened cadres the report lists.

@@ -1,8 +1,8 @@
 //! Counting dispositions: totals and the breakdowns by unit, township, level and platform.
 
+use super::engine::Run;
 use super::items::{DISSOLVED, EXPIRED, MERGED, NEW, RETAINED};
-use crate::analyse::Run;
-use crate::report::{DimensionRow, Figures, KindFigures};
+use crate::model::{DimensionRow, Figures, KindFigures};
 use polars::prelude::*;
 
 /// The counted columns, in the order `figures_from_row` reads them.

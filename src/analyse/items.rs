@@ -1,7 +1,7 @@
 //! One row per item active at the baseline or now, with its disposition: the heart of
 //! every figure. Pure polars; no I/O.
 
-use crate::analyse::Run;
+use super::engine::Run;
 use crate::load::ids;
 use polars::prelude::*;
 

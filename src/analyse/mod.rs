@@ -1,39 +1,25 @@
 //! The analyse stage: inventory in, report model out. Pure polars: no I/O, no formatting.
 
 mod burden;
+pub mod compare;
+mod engine;
 mod figures;
 pub mod items;
+pub mod rules;
 
 use crate::load::schema::TableKind;
 use crate::load::{Inventory, Snapshot, Table};
-use crate::report::{
+use crate::model::{
     CampaignInfo, Change, KindFigures, Quality, Report, SCHEMA_VERSION, TableInfo, TrendPoint,
 };
+use engine::Run;
 use polars::prelude::*;
-
-/// Runs a query in polars' streaming engine: on a province's tens of millions of
-/// memberships its joins, group-bys and distincts took a third less time than the
-/// in-memory engine's, with the same results (measured in BENCHMARKS.md).
-pub(crate) trait Run {
-    fn run(self) -> PolarsResult<DataFrame>;
-}
-
-impl Run for LazyFrame {
-    fn run(self) -> PolarsResult<DataFrame> {
-        match self.collect_with_engine(Engine::Streaming)? {
-            polars_core::query_result::QueryResult::Single(frame) => Ok(frame),
-            polars_core::query_result::QueryResult::Multiple(_) => Err(PolarsError::ComputeError(
-                "a query with one output gave several".into(),
-            )),
-        }
-    }
-}
 
 /// Computes every figure of the report from a loaded inventory.
 pub fn analyse(inventory: &Inventory) -> PolarsResult<Report> {
     // The merge-candidate search is mostly one core's work: it runs beside the figures.
     std::thread::scope(|scope| {
-        let rules = scope.spawn(|| crate::rules::evaluate(inventory, &inventory.config.rules));
+        let rules = scope.spawn(|| rules::evaluate(inventory, &inventory.config.rules));
         let report = figures(inventory);
         let rules = rules
             .join()
@@ -113,6 +99,7 @@ fn figures(inventory: &Inventory) -> PolarsResult<Report> {
                 .iter()
                 .map(|s| s.date.to_string())
                 .collect(),
+            percentages: inventory.config.report,
         },
         groups,
         accounts,

@@ -16,7 +16,7 @@ use super::schema::{TableKind, ValueType};
 use super::table::{self, ROW, Table};
 use super::values;
 use crate::FastMap;
-use crate::problem::{Expected, Problem, ProblemKind, Problems};
+use crate::load::problem::{Expected, Problem, ProblemKind, Problems};
 use polars::prelude::*;
 use polars_arrow::array::{MutableBinaryViewArray, Utf8ViewArray};
 use std::borrow::Cow;

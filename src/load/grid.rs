@@ -2,7 +2,7 @@
 //! number the spreadsheet shows for it. Nothing here knows what the columns mean.
 
 use super::decode::{DecodeError, decode_text};
-use crate::problem::ProblemKind;
+use crate::load::problem::ProblemKind;
 use std::path::Path;
 
 /// One cell as the file holds it.

@@ -6,13 +6,9 @@
 //! cell already read, whatever reads them.
 
 use super::grid::{Cell, Format};
-use crate::problem::ProblemKind;
+use crate::load::problem::ProblemKind;
 use std::io::Read;
 use std::path::Path;
-
-/// The default for `--max-table-mb` / `max_table_bytes`: 512 MiB per table, on disk or
-/// once a workbook is unzipped.
-pub const DEFAULT_MAX_TABLE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Excel's own limit for one cell; longer text cannot come from a real spreadsheet.
 pub const MAX_CELL_CHARS: usize = 32_767;

@@ -2,17 +2,20 @@
 //! snapshots, reads and types each table, and returns either the whole inventory or the
 //! complete list of problems.
 
+pub mod campaign;
 pub mod columnar;
 pub mod decode;
 pub mod grid;
 pub mod ids;
 pub mod limits;
+pub mod problem;
 pub mod schema;
 pub mod table;
 pub mod values;
 
-use crate::campaign::{CampaignConfig, CampaignDir, discover, shown};
-use crate::problem::{Problem, ProblemKind, Problems};
+use crate::config::{CampaignConfig, DEFAULT_MAX_TABLE_BYTES};
+use crate::load::campaign::{CampaignDir, discover, shown};
+use crate::load::problem::{Problem, ProblemKind, Problems};
 use chrono::NaiveDate;
 use schema::TableKind;
 use std::path::{Path, PathBuf};
@@ -115,7 +118,7 @@ pub fn load_campaign_with(
     };
     let limit = max_table_bytes
         .or(config.max_table_bytes)
-        .unwrap_or(limits::DEFAULT_MAX_TABLE_BYTES);
+        .unwrap_or(DEFAULT_MAX_TABLE_BYTES);
     let mut inputs = vec![config_file];
     // One coder for every table of the load: an id met in another table or snapshot is not
     // asked of polars' string table again.
@@ -134,7 +137,7 @@ pub fn load_campaign_with(
     // Two snapshots at a time, one per core: typing a table's cells is one core's work.
     let mut loaded = Vec::with_capacity(chosen.len());
     for pair in chosen.chunks(2) {
-        let read = |snapshot: &crate::campaign::SnapshotDir| {
+        let read = |snapshot: &crate::load::campaign::SnapshotDir| {
             let mut problems = Problems::default();
             let mut read = |kind| {
                 let path = snapshot.tables.get(&kind)?;
@@ -203,7 +206,7 @@ fn read_table(
         problems.push(Problem::file(file, kind));
         return None;
     }
-    let sheet = config.sheets.get(kind.key()).map(String::as_str);
+    let sheet = config.sheets.get(kind.key());
     let unread = schema::unread(kind, config.privacy.show_names);
     // Big tables: read as columns by polars; the grid path handles everything else.
     let fast = match grid::Format::from_path(path) {

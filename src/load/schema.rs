@@ -2,6 +2,7 @@
 //! canonical column the headers clerks write and the kind of value it holds.
 
 use super::values::{fold_width, trim_spaces};
+use crate::model::Kind;
 
 /// The kinds of table a campaign may hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,6 +29,15 @@ impl TableKind {
 
     pub fn key(self) -> &'static str {
         self.stems()[0]
+    }
+
+    /// The kind of item the table lists; members and units list none.
+    pub fn items(self) -> Option<Kind> {
+        match self {
+            TableKind::Groups => Some(Kind::Groups),
+            TableKind::Accounts => Some(Kind::Accounts),
+            TableKind::Members | TableKind::Units => None,
+        }
     }
 
     pub fn columns(self) -> &'static [ColumnSpec] {

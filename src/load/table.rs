@@ -6,7 +6,7 @@ use super::grid::{Cell, Grid};
 use super::schema::{ColumnSpec, TableKind, ValueType, match_header, normalise_header};
 use super::values;
 use crate::FastMap;
-use crate::problem::{Expected, Problem, ProblemKind, Problems};
+use crate::load::problem::{Expected, Problem, ProblemKind, Problems};
 use chrono::NaiveDate;
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};

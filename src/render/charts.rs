@@ -8,8 +8,10 @@
 //! the charts also read in grey.
 
 use super::Chart;
-use super::view::{NONE, View, ViewOptions};
-use crate::report::{DimensionRow, Figures, KindFigures, Report};
+use crate::config::ReportConfig;
+use crate::model::{DimensionRow, Figures, KindFigures, Report};
+use crate::present::format::NONE;
+use crate::present::view::View;
 use ab_glyph::{Font, FontRef};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -536,7 +538,7 @@ fn ratio_cmp(a: &Figures, b: &Figures) -> Ordering {
     left.cmp(&right)
 }
 
-fn reduction_by_unit(kind: &Kind, o: &ViewOptions) -> Option<Chart> {
+fn reduction_by_unit(kind: &Kind, o: &ReportConfig) -> Option<Chart> {
     let mut units: Vec<&DimensionRow> = kind
         .figures
         .by_unit
@@ -742,7 +744,7 @@ fn trend(report: &Report) -> Option<Chart> {
     if points.len() < 2 {
         return None;
     }
-    type Pick = fn(&crate::report::TrendPoint) -> Option<u64>;
+    type Pick = fn(&crate::model::TrendPoint) -> Option<u64>;
     let kinds: [(&str, RGBColor, Pick); 2] = [
         ("工作群", BLUE, |p| p.groups),
         ("政务新媒体", VERMILLION, |p| p.accounts),
@@ -863,26 +865,26 @@ fn trend(report: &Report) -> Option<Chart> {
 /// 2019-04-30 → 2019年4月30日
 fn short_date(date: &str) -> String {
     chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .map(super::view::chinese_date)
+        .map(crate::present::format::chinese_date)
         .unwrap_or_else(|_| date.to_string())
 }
 
 /// The comparison's charts: each campaign's ratios side by side, and its counts before
 /// and after. A campaign without a kind shows "—" and no bar, never a zero.
-pub fn comparison_charts(cmp: &crate::compare::Comparison, o: &ViewOptions) -> Vec<Chart> {
-    let ranked: Vec<&crate::compare::CampaignSummary> = cmp
+pub fn comparison_charts(cmp: &crate::model::Comparison, o: &ReportConfig) -> Vec<Chart> {
+    let ranked: Vec<&crate::model::CampaignSummary> = cmp
         .ranking
         .iter()
         .filter_map(|id| cmp.campaigns.iter().find(|c| &c.id == id))
         .collect();
-    let label = |c: &crate::compare::CampaignSummary| {
+    let label = |c: &crate::model::CampaignSummary| {
         if c.region.is_empty() {
             c.name.clone()
         } else {
             c.region.clone()
         }
     };
-    let value = |k: Option<&crate::compare::KindSummary>, closed: bool| match k {
+    let value = |k: Option<&crate::model::KindSummary>, closed: bool| match k {
         Some(k) if k.before > 0 => {
             let num = if closed {
                 k.closed as i64
@@ -938,17 +940,14 @@ pub fn comparison_charts(cmp: &crate::compare::Comparison, o: &ViewOptions) -> V
         (
             "comparison_groups",
             "工作群",
-            (|c: &crate::compare::CampaignSummary| c.groups.clone())
-                as fn(&crate::compare::CampaignSummary) -> Option<crate::compare::KindSummary>,
+            (|c: &crate::model::CampaignSummary| c.groups.clone())
+                as fn(&crate::model::CampaignSummary) -> Option<crate::model::KindSummary>,
         ),
         ("comparison_accounts", "政务新媒体", |c| {
             c.accounts.clone()
         }),
     ] {
-        let with: Vec<(
-            &crate::compare::CampaignSummary,
-            crate::compare::KindSummary,
-        )> = ranked
+        let with: Vec<(&crate::model::CampaignSummary, crate::model::KindSummary)> = ranked
             .iter()
             .filter_map(|c| pick(c).map(|k| (*c, k)))
             .collect();

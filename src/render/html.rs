@@ -1,9 +1,9 @@
 //! index.html: the notice as one self-contained page (CSS, script and chart SVGs inline, no
 //! request to any other host), laid out from the view by a tera template.
 
-use super::view::{CellValue, View};
 use super::{Chart, Output};
 use crate::error::Error;
+use crate::present::view::{CellValue, CellView, View};
 use serde::Serialize;
 use std::path::Path;
 
@@ -46,7 +46,7 @@ struct Cell<'a> {
     numeric: bool,
 }
 
-fn cell<'a>(c: &'a super::view::CellView) -> Cell<'a> {
+fn cell<'a>(c: &'a CellView) -> Cell<'a> {
     let (sort, numeric) = match &c.value {
         CellValue::Text => (c.text.clone(), false),
         CellValue::Count { n } => (n.to_string(), true),
@@ -76,7 +76,7 @@ fn context<'a>(view: &'a View, charts: &'a [Chart]) -> Context<'a> {
                 .iter()
                 .map(|c| Column {
                     label: &c.label,
-                    numeric: c.numeric,
+                    numeric: c.numeric(),
                 })
                 .collect(),
             rows: t
@@ -104,9 +104,9 @@ pub fn render_html(
     let custom = templates.map(|dir| dir.join(NAME)).filter(|p| p.is_file());
     let source = match &custom {
         Some(path) => std::fs::read_to_string(path).map_err(|e| {
-            Error::Input(vec![crate::problem::Problem::file(
+            Error::Input(vec![crate::load::problem::Problem::file(
                 path.display().to_string(),
-                crate::problem::ProblemKind::Unreadable {
+                crate::load::problem::ProblemKind::Unreadable {
                     detail: e.to_string(),
                 },
             )])
@@ -139,9 +139,9 @@ fn template_error(custom: Option<&Path>, e: &tera::Error) -> Error {
         source = s.source();
     }
     match custom {
-        Some(path) => Error::Input(vec![crate::problem::Problem::file(
+        Some(path) => Error::Input(vec![crate::load::problem::Problem::file(
             path.display().to_string(),
-            crate::problem::ProblemKind::Unreadable { detail },
+            crate::load::problem::ProblemKind::Unreadable { detail },
         )]),
         None => Error::Internal(format!("templates/{NAME}: {detail}")),
     }

@@ -11,14 +11,14 @@
 //! `--templates` folder replaces it. The document's date is the report's date (typst's
 //! `datetime.today()` is that date too), so the same inputs give the same bytes.
 
+use crate::config::RenderOptions;
 use crate::error::Error;
+use crate::present::view::View;
 use crate::render::fonts::{Families, FontOptions, Fonts};
-use crate::render::view::View;
 use crate::render::{Chart, Output};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::path::PathBuf;
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -32,30 +32,6 @@ pub const FILE: &str = "report.pdf";
 
 /// The built-in template.
 pub const TEMPLATE: &str = include_str!("../../templates/report.typ");
-
-/// How the PDF is made.
-#[derive(Clone, Debug)]
-pub struct PdfOptions {
-    /// Extra font folders (from `--font-dir` and campaign.toml's `font_dirs`).
-    pub font_dirs: Vec<PathBuf>,
-    /// Use the system's fonts too (default). Off only to test the no-font path.
-    pub system_fonts: bool,
-    /// A folder whose `report.typ`, if present, replaces the built-in template.
-    pub templates: Option<PathBuf>,
-    /// Produce PDF/A-2b for archiving (归档).
-    pub pdf_a: bool,
-}
-
-impl Default for PdfOptions {
-    fn default() -> Self {
-        PdfOptions {
-            font_dirs: vec![],
-            system_fonts: true,
-            templates: None,
-            pdf_a: false,
-        }
-    }
-}
 
 /// What the template reads besides the view (`meta.json`).
 #[derive(Serialize)]
@@ -74,7 +50,7 @@ struct ChartRef<'a> {
 }
 
 /// The fonts report.pdf is set in: found, and the faces it uses loaded.
-pub fn fonts(options: &PdfOptions) -> Fonts {
+pub fn fonts(options: &RenderOptions) -> Fonts {
     let fonts = Fonts::discover(&FontOptions {
         dirs: options.font_dirs.clone(),
         system: options.system_fonts,
@@ -87,7 +63,7 @@ pub fn fonts(options: &PdfOptions) -> Fonts {
 }
 
 /// Typesets the notice: `report.pdf`.
-pub fn render_pdf(view: &View, charts: &[Chart], options: &PdfOptions) -> Result<Output, Error> {
+pub fn render_pdf(view: &View, charts: &[Chart], options: &RenderOptions) -> Result<Output, Error> {
     render_pdf_with(view, charts, options, fonts(options))
 }
 
@@ -96,7 +72,7 @@ pub fn render_pdf(view: &View, charts: &[Chart], options: &PdfOptions) -> Result
 pub fn render_pdf_with(
     view: &View,
     charts: &[Chart],
-    options: &PdfOptions,
+    options: &RenderOptions,
     fonts: Fonts,
 ) -> Result<Output, Error> {
     let families = fonts.families(FILE)?;
@@ -172,7 +148,7 @@ fn render_error(detail: String) -> Error {
 }
 
 /// The template's text: `<templates>/report.typ` if there is one, else the built-in one.
-fn template(options: &PdfOptions) -> Result<String, Error> {
+fn template(options: &RenderOptions) -> Result<String, Error> {
     if let Some(dir) = &options.templates {
         let custom = dir.join("report.typ");
         if custom.is_file() {

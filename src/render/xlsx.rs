@@ -12,8 +12,9 @@
 //! so a unit can be handed just its own list.
 
 use crate::error::Error;
+use crate::present::view::{CellValue, CellView, ColumnView, TableView, View};
+use crate::present::words::noun;
 use crate::render::Output;
-use crate::render::view::{CellValue, CellView, ColumnView, TableView, View};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -127,6 +128,8 @@ fn write(view: &View) -> Result<Vec<u8>, XlsxError> {
         for (k, chunk) in table.rows.chunks(SHEET_ROWS).enumerate() {
             let part = TableView {
                 id: table.id.clone(),
+                kind: table.kind,
+                shown: table.shown,
                 title: if k == 0 {
                     table.title.clone()
                 } else {
@@ -222,7 +225,7 @@ fn write_summary(sheet: &mut Worksheet, view: &View, styles: &mut Styles) -> Res
     let kinds: Vec<&TableView> = view
         .tables
         .iter()
-        .filter(|t| t.total.is_some() && seen.insert(kind_of(&t.id)))
+        .filter(|t| t.total.is_some() && t.kind.is_some_and(|k| seen.insert(k)))
         .collect();
     if let Some(first) = kinds.first() {
         row += 1;
@@ -235,7 +238,7 @@ fn write_summary(sheet: &mut Worksheet, view: &View, styles: &mut Styles) -> Res
         }
         row += 1;
         for table in kinds {
-            let noun = kind_noun(kind_of(&table.id));
+            let noun = table.kind.map_or("", noun);
             sheet.write_string_with_format(row, 0, noun, &styles.text)?;
             for (i, cell) in table.total.iter().flatten().skip(2).enumerate() {
                 write_cell(sheet, row, 1 + i as u16, cell, false, styles)?;
@@ -246,19 +249,6 @@ fn write_summary(sheet: &mut Worksheet, view: &View, styles: &mut Styles) -> Res
     }
     widths.apply(sheet, 60.0)?;
     Ok(())
-}
-
-/// `groups_by_unit` → `groups`.
-fn kind_of(id: &str) -> &str {
-    id.split("_by_").next().unwrap_or(id)
-}
-
-fn kind_noun(kind: &str) -> &str {
-    match kind {
-        "groups" => "工作群",
-        "accounts" => "政务新媒体",
-        other => other,
-    }
 }
 
 /// One annex table: header row frozen and filtered, the body, then the 合计 row below the

@@ -60,7 +60,7 @@ impl Fixture {
         );
     }
 
-    pub fn report(&self) -> jianfu::report::Report {
+    pub fn report(&self) -> jianfu::model::Report {
         let inventory = jianfu::load::load_campaign(&self.dir(), jianfu::load::Scope::Latest)
             .unwrap_or_else(|problems| {
                 panic!(

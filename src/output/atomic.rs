@@ -1,26 +1,55 @@
 //! Writing a report folder so that no reader ever sees half of it: every file goes into
 //! a hidden staging folder beside the target, which then replaces the target by renames.
+//! The one protocol for every folder jianfu writes: a build's report, a comparison, a
+//! report published to the share.
 
 use crate::error::Error;
+use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// How a staged folder is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Durability {
+    /// Each file, and each folder before it is renamed, is synced to disk: a share's
+    /// readers must never see a folder whose files the disk does not yet hold.
+    pub sync: bool,
+    /// The caller holds a lock that keeps every other writer of this target away, so
+    /// any staging folder found beside it was left by a killed process.
+    pub exclusive: bool,
+}
+
+impl Durability {
+    /// A build's own output folder: a reader at worst sees the previous report.
+    pub const LOCAL: Durability = Durability {
+        sync: false,
+        exclusive: false,
+    };
+    /// The share, under its publish lock: synced, and leftovers are surely dead.
+    pub const SHARED: Durability = Durability {
+        sync: true,
+        exclusive: true,
+    };
+}
 
 /// A report folder being written.
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
+    durability: Durability,
     committed: bool,
 }
 
 impl Staging {
     /// Starts writing `target`, removing what earlier interrupted runs left beside it.
-    pub fn new(target: &Path) -> Result<Staging, Error> {
+    pub fn new(target: &Path, durability: Durability) -> Result<Staging, Error> {
         let parent = target.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        remove_leftovers(parent, &name);
+        remove_leftovers(parent, &name, durability.exclusive);
         let dir = parent.join(format!(".{name}.partial-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::write(&dir, e))?;
@@ -29,6 +58,7 @@ impl Staging {
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
+            durability,
             committed: false,
         })
     }
@@ -44,21 +74,31 @@ impl Staging {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
         }
-        std::fs::write(&path, bytes).map_err(|e| Error::write(&path, e))
+        if !self.durability.sync {
+            return std::fs::write(&path, bytes).map_err(|e| Error::write(&path, e));
+        }
+        let mut file = File::create(&path).map_err(|e| Error::write(&path, e))?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| Error::write(&path, e))
     }
 
     /// Replaces the target with the staged folder. Where the file system can, the two
     /// are exchanged in one step (Linux `renameat2(RENAME_EXCHANGE)`), so the target's
     /// path names a complete report at every instant; elsewhere the old version is moved
     /// aside first, put back if the new one cannot be placed, and restored by the next
-    /// build if the process dies between the two renames.
+    /// run if the process dies between the two renames.
     pub fn commit(mut self) -> Result<PathBuf, Error> {
-        failpoint("build-staged");
-        let parent = self.target.parent().unwrap_or(Path::new("."));
+        if self.durability.sync {
+            sync_tree(&self.dir)?;
+        }
+        failpoint("staged");
+        let parent = self.target.parent().unwrap_or(Path::new(".")).to_path_buf();
         let had_old = self.target.exists();
         if had_old && exchange(&self.dir, &self.target).is_ok() {
             self.committed = true;
-            failpoint("build-exchanged");
+            self.sync_parent(&parent)?;
+            failpoint("exchanged");
             // The staging path now holds the old version.
             let _ = std::fs::remove_dir_all(&self.dir);
             return Ok(self.target.clone());
@@ -81,16 +121,42 @@ impl Staging {
             return Err(Error::write(&self.target, e));
         }
         self.committed = true;
+        self.sync_parent(&parent)?;
         if had_old {
             let _ = std::fs::remove_dir_all(&aside);
         }
         Ok(self.target.clone())
     }
+
+    fn sync_parent(&self, parent: &Path) -> Result<(), Error> {
+        if self.durability.sync {
+            sync_dir(parent)?;
+        }
+        Ok(())
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<(), Error> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::write(dir, e))
+}
+
+fn sync_tree(dir: &Path) -> Result<(), Error> {
+    for entry in std::fs::read_dir(dir)
+        .map_err(|e| Error::write(dir, e))?
+        .flatten()
+    {
+        if entry.path().is_dir() {
+            sync_tree(&entry.path())?;
+        }
+    }
+    sync_dir(dir)
 }
 
 /// Stops the process at a named step when `JIANFU_FAILPOINT` names it, as a kill would:
 /// the crash-safety tests use it to interrupt a build between two steps.
-pub(crate) fn failpoint(step: &str) {
+pub fn failpoint(step: &str) {
     if std::env::var("JIANFU_FAILPOINT").is_ok_and(|v| v == step) {
         std::process::abort();
     }
@@ -99,7 +165,7 @@ pub(crate) fn failpoint(step: &str) {
 /// Swaps two folders in one step; fails where the file system cannot (the caller then
 /// falls back to two renames).
 #[cfg(target_os = "linux")]
-pub(crate) fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
     let ca = CString::new(a.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
@@ -122,7 +188,7 @@ pub(crate) fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 }
 
 #[cfg(not(target_os = "linux"))]
-pub(crate) fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
@@ -159,14 +225,15 @@ impl Drop for Staging {
 pub fn tidy(target: &Path) {
     let parent = target.parent().unwrap_or(Path::new("."));
     if let Some(name) = target.file_name() {
-        remove_leftovers(parent, &name.to_string_lossy());
+        remove_leftovers(parent, &name.to_string_lossy(), false);
     }
 }
 
 /// Clears what killed runs left beside `name`: their staging folders (unless their
-/// process is still running — a concurrent build), and a previous version set aside —
-/// which is put back when the run died before the new version took its place.
-fn remove_leftovers(parent: &Path, name: &str) {
+/// process may still be running — a concurrent build — and `exclusive` does not say
+/// otherwise), and a previous version set aside — which is put back when the run died
+/// before the new version took its place.
+fn remove_leftovers(parent: &Path, name: &str, exclusive: bool) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
@@ -176,7 +243,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
         if let Some(pid) = file_name.strip_prefix(&partial) {
-            if !alive(pid) {
+            if exclusive || !alive(pid) {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         } else if file_name.starts_with(&old) {
@@ -192,6 +259,8 @@ fn remove_leftovers(parent: &Path, name: &str) {
 mod tests {
     use super::*;
 
+    const PLAIN: Durability = Durability::LOCAL;
+
     #[test]
     fn a_version_set_aside_by_a_killed_run_is_put_back() {
         let root = tempfile::tempdir().unwrap();
@@ -201,7 +270,7 @@ mod tests {
         std::fs::write(aside.join("manifest.json"), "old").unwrap();
         let dead = root.path().join(".2019-09-30.partial-4000000");
         std::fs::create_dir_all(&dead).unwrap();
-        let staging = Staging::new(&target).unwrap();
+        let staging = Staging::new(&target, PLAIN).unwrap();
         assert_eq!(
             std::fs::read_to_string(target.join("manifest.json")).unwrap(),
             "old"
@@ -228,7 +297,7 @@ mod tests {
         // PID 1 is always running.
         let running = root.path().join(".2019-09-30.partial-1");
         std::fs::create_dir_all(&running).unwrap();
-        let _staging = Staging::new(&target).unwrap();
+        let _staging = Staging::new(&target, PLAIN).unwrap();
         assert!(running.exists());
     }
 }

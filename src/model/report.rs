@@ -2,6 +2,8 @@
 //! consumed by every renderer. `metrics.json` is its serialization, so field order and
 //! names are part of the contract.
 
+use super::{Dim, Kind, RuleId};
+use crate::config::ReportConfig;
 use serde::{Deserialize, Serialize};
 
 /// Bumped when a field changes meaning or is removed; adding fields keeps it.
@@ -25,6 +27,18 @@ pub struct Report {
     pub quality: Quality,
 }
 
+impl Report {
+    /// The kinds the campaign has, groups first.
+    pub fn kinds(&self) -> impl Iterator<Item = (Kind, &KindFigures)> {
+        [
+            (Kind::Groups, &self.groups),
+            (Kind::Accounts, &self.accounts),
+        ]
+        .into_iter()
+        .filter_map(|(kind, figures)| figures.as_ref().map(|f| (kind, f)))
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct CampaignInfo {
     pub id: String,
@@ -37,6 +51,10 @@ pub struct CampaignInfo {
     pub current: String,
     /// Every snapshot date up to the current one.
     pub snapshots: Vec<String>,
+    /// How the campaign prints percentages (`[report]`), so that every output made from
+    /// this file (the share's index, a comparison) prints them alike.
+    #[serde(default)]
+    pub percentages: ReportConfig,
 }
 
 /// The counts of one kind (or one slice of it) between baseline and current.
@@ -80,6 +98,18 @@ pub struct KindFigures {
     pub by_township: Vec<DimensionRow>,
     pub by_level: Vec<DimensionRow>,
     pub by_platform: Vec<DimensionRow>,
+}
+
+impl KindFigures {
+    /// The breakdown by `dim`.
+    pub fn by(&self, dim: Dim) -> &[DimensionRow] {
+        match dim {
+            Dim::Unit => &self.by_unit,
+            Dim::Township => &self.by_township,
+            Dim::Level => &self.by_level,
+            Dim::Platform => &self.by_platform,
+        }
+    }
 }
 
 /// One row of a breakdown; `key` is null for items without a value (city-level units have no township).
@@ -168,7 +198,7 @@ pub struct Rules {
     /// When breaches must be fixed (YYYY-MM-DD).
     pub due: String,
     /// Breaches per rule id, every rule listed (0 when none).
-    pub counts: std::collections::BTreeMap<String, u64>,
+    pub counts: std::collections::BTreeMap<RuleId, u64>,
     /// Every breach, by unit (none last), rule and id.
     pub breaches: Vec<Breach>,
     /// Merge candidates: active groups whose members nearly coincide.
@@ -177,11 +207,8 @@ pub struct Rules {
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Breach {
-    /// max_groups_per_unit, missing_admin, unfiled_new, stage_overdue, zombie_group,
-    /// stale_account, small_account or overlap.
-    pub rule: String,
-    /// groups or accounts.
-    pub kind: String,
+    pub rule: RuleId,
+    pub kind: Kind,
     pub unit: Option<String>,
     /// The item concerned; null for a breach of the whole unit.
     pub id: Option<String>,

@@ -1,51 +1,13 @@
 //! A campaign folder on disk: its settings (campaign.toml), its snapshot folders by date,
 //! and which file in each holds which table.
 
+use crate::config::CampaignConfig;
 use crate::load::grid::Format;
+use crate::load::problem::{Problem, ProblemKind, Problems};
 use crate::load::schema::TableKind;
-use crate::problem::{Problem, ProblemKind, Problems};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// campaign.toml.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct CampaignConfig {
-    /// Identifier used for output folders; default: the campaign folder's name.
-    #[serde(default)]
-    pub id: Option<String>,
-    /// The campaign's name, e.g. 利川市微信工作群清理整治. Required.
-    pub name: String,
-    /// The region, e.g. 湖北省利川市. Default: empty.
-    #[serde(default)]
-    pub region: String,
-    /// The body that runs the campaign, e.g. 利川市纪委监委. Default: empty.
-    #[serde(default)]
-    pub authority: String,
-    /// Sheet to read per table in workbooks, e.g. `groups = "工作群台账"`.
-    /// Default: a sheet named like the table, else the first sheet.
-    #[serde(default)]
-    pub sheets: BTreeMap<String, String>,
-    /// How percentages are printed; GB/T 8170 to one decimal by default.
-    #[serde(default)]
-    pub report: crate::render::view::ViewOptions,
-    /// How cadres are shown; by default under keyed pseudonyms.
-    #[serde(default)]
-    pub privacy: crate::privacy::PrivacyConfig,
-    /// The rules checked at the current snapshot; each has a default.
-    #[serde(default)]
-    pub rules: crate::rules::RulesConfig,
-    /// Extra folders of font files for the PDF, relative to the campaign folder,
-    /// e.g. `font_dirs = ["fonts"]`. Searched besides the system fonts and `--font-dir`.
-    #[serde(default)]
-    pub font_dirs: Vec<PathBuf>,
-    /// The largest table read, in bytes, on disk or once a workbook is unzipped
-    /// (default 512 MiB); `--max-table-mb` wins over it.
-    #[serde(default)]
-    pub max_table_bytes: Option<u64>,
-}
 
 /// A campaign folder as found on disk, before any table is read.
 #[derive(Debug)]
@@ -91,26 +53,15 @@ pub fn discover(dir: &Path, problems: &mut Problems) -> Option<CampaignDir> {
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "campaign".into()),
     };
-    // Names printed in every output and on the terminal: no control characters, which
-    // would corrupt the SVG and XLSX files or drive the terminal (escape sequences).
-    for (key, value) in [
-        ("name", &config.name),
-        ("region", &config.region),
-        ("authority", &config.authority),
-    ]
-    .into_iter()
-    .chain(config.sheets.iter().map(|(k, v)| (k.as_str(), v)))
-    {
-        if value.chars().any(char::is_control) {
-            problems.push(Problem::file(
-                shown(&config_file),
-                ProblemKind::BadConfig {
-                    line: None,
-                    detail: format!("{key}: contains control characters"),
-                },
-            ));
-            return None;
-        }
+    if let Err((key, detail)) = config.validate() {
+        problems.push(Problem::file(
+            shown(&config_file),
+            ProblemKind::BadConfig {
+                line: None,
+                detail: format!("{key}: {detail}"),
+            },
+        ));
+        return None;
     }
     if let Err(detail) = crate::safe_name::check(&id) {
         problems.push(Problem::file(

@@ -3,66 +3,14 @@
 
 pub mod overlap;
 
-use crate::analyse::Run;
+use crate::analyse::engine::Run;
+use crate::config::RulesConfig;
 use crate::load::{Inventory, Table};
-use crate::report::{Breach, Overlap, Rules};
+use crate::model::{Breach, Overlap, Rules};
+use crate::model::{Kind, RuleId};
 use chrono::NaiveDate;
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// `[rules]` in campaign.toml. Every rule is on by default.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct RulesConfig {
-    /// At most this many standing (长期) groups per unit. Default: 1 (Lichuan's rule).
-    pub max_groups_per_unit: u64,
-    /// Every active group names an admin (管理员). Default: true.
-    pub require_admin: bool,
-    /// Every group created since the baseline was filed (报备) first. Default: true.
-    pub require_filing: bool,
-    /// Stage-work groups past their end date must be gone. Default: true.
-    pub stage_overdue: bool,
-    /// An active group silent for more than this many days is a zombie. Default: 90.
-    pub zombie_group_days: i64,
-    /// An account with no post for more than this many days is stale. Default: 14.
-    pub stale_account_days: i64,
-    /// An account with fewer followers is too small to keep. Default: 1000.
-    pub min_followers: i64,
-    /// Groups whose member sets have at least this Jaccard similarity are merge
-    /// candidates. Default: 0.8.
-    pub overlap_jaccard: f64,
-    /// Months after the current snapshot by which breaches are due. Default: 1.
-    pub due_months: u32,
-}
-
-impl Default for RulesConfig {
-    fn default() -> Self {
-        RulesConfig {
-            max_groups_per_unit: 1,
-            require_admin: true,
-            require_filing: true,
-            stage_overdue: true,
-            zombie_group_days: 90,
-            stale_account_days: 14,
-            min_followers: 1000,
-            overlap_jaccard: 0.8,
-            due_months: 1,
-        }
-    }
-}
-
-/// Rule ids in the order rectification lists show them.
-pub const RULE_IDS: [&str; 8] = [
-    "max_groups_per_unit",
-    "missing_admin",
-    "unfiled_new",
-    "stage_overdue",
-    "zombie_group",
-    "stale_account",
-    "small_account",
-    "overlap",
-];
 
 /// Checks every rule on the current snapshot.
 pub fn evaluate(inventory: &Inventory, config: &RulesConfig) -> PolarsResult<Rules> {
@@ -86,8 +34,8 @@ pub fn evaluate(inventory: &Inventory, config: &RulesConfig) -> PolarsResult<Rul
     };
     for o in &overlaps {
         found.push(Found {
-            rule: "overlap",
-            kind: "groups",
+            rule: RuleId::Overlap,
+            kind: Kind::Groups,
             unit: o.unit.clone(),
             id: Some(o.id.clone()),
             name: o.name.clone(),
@@ -100,12 +48,7 @@ pub fn evaluate(inventory: &Inventory, config: &RulesConfig) -> PolarsResult<Rul
             ),
         });
     }
-    let rank = |rule: &str| {
-        RULE_IDS
-            .iter()
-            .position(|r| *r == rule)
-            .unwrap_or(RULE_IDS.len())
-    };
+    let rank = |rule: RuleId| RuleId::ALL.iter().position(|r| *r == rule);
     found.sort_by(|a, b| {
         (a.unit.is_none(), &a.unit, rank(a.rule), &a.id).cmp(&(
             b.unit.is_none(),
@@ -114,15 +57,15 @@ pub fn evaluate(inventory: &Inventory, config: &RulesConfig) -> PolarsResult<Rul
             &b.id,
         ))
     });
-    let mut counts: BTreeMap<String, u64> = RULE_IDS.iter().map(|r| (r.to_string(), 0)).collect();
+    let mut counts: BTreeMap<RuleId, u64> = RuleId::ALL.iter().map(|r| (*r, 0)).collect();
     for f in &found {
-        *counts.entry(f.rule.to_string()).or_default() += 1;
+        *counts.entry(f.rule).or_default() += 1;
     }
     let breaches = found
         .into_iter()
         .map(|f| Breach {
-            rule: f.rule.to_string(),
-            kind: f.kind.to_string(),
+            rule: f.rule,
+            kind: f.kind,
             unit: f.unit,
             id: f.id,
             name: f.name,
@@ -140,8 +83,8 @@ pub fn evaluate(inventory: &Inventory, config: &RulesConfig) -> PolarsResult<Rul
 
 /// A breach before it gets its due date.
 struct Found {
-    rule: &'static str,
-    kind: &'static str,
+    rule: RuleId,
+    kind: Kind,
     unit: Option<String>,
     id: Option<String>,
     name: Option<String>,
@@ -166,7 +109,7 @@ fn active(frame: &DataFrame) -> LazyFrame {
 fn breaches_where(
     table: &Table,
     frame: LazyFrame,
-    rule: &'static str,
+    rule: RuleId,
     detail: impl Fn(&DataFrame, usize) -> PolarsResult<String>,
 ) -> PolarsResult<Vec<Found>> {
     let rows = frame.sort(["id"], SortMultipleOptions::default()).run()?;
@@ -175,11 +118,12 @@ fn breaches_where(
         rows.column("name")?.str()?.clone(),
         rows.column("unit")?.str()?.clone(),
     );
+    let kind = table.kind.items().unwrap_or(Kind::Groups);
     (0..rows.height())
         .map(|i| {
             Ok(Found {
                 rule,
-                kind: table.kind.key(),
+                kind,
                 unit: units.get(i).map(str::to_string),
                 id: ids.get(i).map(str::to_string),
                 name: names.get(i).map(str::to_string),
@@ -226,8 +170,8 @@ fn group_rules(
             })
             .unwrap_or_default();
         found.push(Found {
-            rule: "max_groups_per_unit",
-            kind: "groups",
+            rule: RuleId::MaxGroupsPerUnit,
+            kind: Kind::Groups,
             unit: units.get(i).map(str::to_string),
             id: None,
             name: None,
@@ -243,7 +187,7 @@ fn group_rules(
         found.extend(breaches_where(
             groups,
             active(frame).filter(col("admin").is_null()),
-            "missing_admin",
+            RuleId::MissingAdmin,
             |_, _| Ok("未指定群管理员".to_string()),
         )?);
     }
@@ -268,7 +212,7 @@ fn group_rules(
                 .not()
                 .and(col("filed").eq(lit(true)).fill_null(lit(false)).not()),
         );
-        found.extend(breaches_where(groups, new, "unfiled_new", |_, _| {
+        found.extend(breaches_where(groups, new, RuleId::UnfiledNew, |_, _| {
             Ok("清理后新建的工作群未经报备".to_string())
         })?);
     }
@@ -281,7 +225,7 @@ fn group_rules(
         found.extend(breaches_where(
             groups,
             overdue,
-            "stage_overdue",
+            RuleId::StageOverdue,
             |rows, i| {
                 Ok(format!(
                     "阶段性工作群已于{}到期，仍未解散",
@@ -296,7 +240,7 @@ fn group_rules(
         found.extend(breaches_where(
             groups,
             zombies,
-            "zombie_group",
+            RuleId::ZombieGroup,
             |rows, i| {
                 Ok(format!(
                     "最后活跃于{}，已超过{}天无人发言（僵尸群）",
@@ -322,7 +266,7 @@ fn account_rules(
         found.extend(breaches_where(
             accounts,
             stale,
-            "stale_account",
+            RuleId::StaleAccount,
             |rows, i| {
                 Ok(format!(
                     "最后更新于{}，超过{}天未更新",
@@ -337,7 +281,7 @@ fn account_rules(
         found.extend(breaches_where(
             accounts,
             small,
-            "small_account",
+            RuleId::SmallAccount,
             |rows, i| {
                 let n = rows.column("followers")?.i64()?.get(i).unwrap_or(0);
                 Ok(format!(

@@ -3,36 +3,18 @@
 //! from the report model; the HTML, PDF and XLSX renderers all lay out this same view,
 //! so a figure can never read differently in two outputs.
 
-use crate::percent::{Rounding, percent};
-use crate::report::{DimensionRow, Figures, KindFigures, Report};
-use chrono::{Datelike, NaiveDate};
+use super::format::{NONE, chinese_date, parse_date, quarter_name, report_date};
+use super::headline::reduced;
+use super::words::{dim_label, no_key, noun, rule_label};
+use crate::config::ReportConfig;
+use crate::model::{Dim, DimensionRow, Figures, Kind, KindFigures, Report, RuleId};
 use serde::Serialize;
-
-/// Presentation settings: `[report]` in campaign.toml.
-#[derive(Clone, Copy, Debug, serde::Deserialize, Serialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct ViewOptions {
-    /// How percentages round an exact half: "gbt8170" (to even, the default) or
-    /// "half-up" (四舍五入).
-    pub rounding: Rounding,
-    /// Digits after the decimal point in percentages. Default: 1 (77.5%).
-    pub decimals: u32,
-}
-
-impl Default for ViewOptions {
-    fn default() -> Self {
-        ViewOptions {
-            rounding: Rounding::GbT8170,
-            decimals: 1,
-        }
-    }
-}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct View {
     /// How this view's numbers were formatted, for renderers that format more (charts).
     #[serde(skip)]
-    pub options: ViewOptions,
+    pub options: ReportConfig,
     /// 关于2019年第三季度利川市微信工作群清理整治情况的通报
     pub title: String,
     pub campaign_name: String,
@@ -80,18 +62,74 @@ pub struct Headline {
 pub struct TableView {
     /// Stable identifier, also the XLSX sheet's base name: `groups_by_unit`.
     pub id: String,
+    /// The kind of item the table counts, if it counts one kind.
+    #[serde(skip)]
+    pub kind: Option<Kind>,
     /// 附件1 各单位工作群清理情况
     pub title: String,
     pub columns: Vec<ColumnView>,
     pub rows: Vec<Vec<CellView>>,
     /// The 合计 row, if the table has one.
     pub total: Option<Vec<CellView>>,
+    /// Which rows a document shows when the table is too long to print whole.
+    #[serde(skip)]
+    pub shown: Selection,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// Which rows of a long table a printed document shows; its caption is made from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// The rows with the largest counts in this column, largest first.
+    LargestBy { column: usize },
+    /// The rows in the table's own order, from the first.
+    First,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ColumnView {
     pub label: String,
-    pub numeric: bool,
+    pub kind: ColumnKind,
+}
+
+/// What a column holds, which decides its alignment and how spreadsheets store it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnKind {
+    Count,
+    Percent,
+    /// A mean or a rate with decimals, such as groups per unit.
+    Decimal,
+    Text,
+    Date,
+}
+
+impl ColumnView {
+    pub fn new(label: impl Into<String>, kind: ColumnKind) -> ColumnView {
+        ColumnView {
+            label: label.into(),
+            kind,
+        }
+    }
+
+    /// Counts and percentages are right-aligned, for comparing by eye.
+    pub fn numeric(&self) -> bool {
+        matches!(
+            self.kind,
+            ColumnKind::Count | ColumnKind::Percent | ColumnKind::Decimal
+        )
+    }
+}
+
+// Templates read `numeric` for alignment; `kind` says more.
+impl Serialize for ColumnView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ColumnView", 3)?;
+        s.serialize_field("label", &self.label)?;
+        s.serialize_field("numeric", &self.numeric())?;
+        s.serialize_field("kind", &self.kind)?;
+        s.end()
+    }
 }
 
 /// A cell: its text as printed, and the value behind it for sorting and spreadsheets.
@@ -115,14 +153,14 @@ pub enum CellValue {
 }
 
 impl CellView {
-    fn text(s: impl Into<String>) -> CellView {
+    pub fn text(s: impl Into<String>) -> CellView {
         CellView {
             text: s.into(),
             value: CellValue::Text,
         }
     }
 
-    fn count(n: u64) -> CellView {
+    pub fn count(n: u64) -> CellView {
         CellView {
             text: n.to_string(),
             value: CellValue::Count { n },
@@ -130,82 +168,23 @@ impl CellView {
     }
 }
 
-/// The dash printed for a ratio that does not exist (before = 0) or a missing key.
-pub const NONE: &str = "—";
-
-impl ViewOptions {
-    /// 77.5% — or — when the denominator is 0.
-    pub fn pct(&self, numerator: i64, denominator: u64) -> String {
-        percent(numerator, denominator, self.decimals, self.rounding)
-            .map_or_else(|| NONE.to_string(), |p| format!("{p}%"))
-    }
-
-    fn ratio_cell(&self, numerator: i64, denominator: u64) -> CellView {
-        let text = self.pct(numerator, denominator);
-        let rounded = percent(numerator, denominator, self.decimals, self.rounding)
-            .and_then(|p| p.parse::<f64>().ok())
-            .map(|p| p / 100.0);
-        CellView {
-            text,
-            value: CellValue::Ratio { rounded },
-        }
-    }
-}
-
-/// 2019年第三季度
-pub fn quarter_name(date: NaiveDate) -> String {
-    const NAMES: [&str; 4] = ["一", "二", "三", "四"];
-    format!(
-        "{}年第{}季度",
-        date.year(),
-        NAMES[(date.month0() / 3) as usize]
-    )
-}
-
-/// 2019年9月30日
-pub fn chinese_date(date: NaiveDate) -> String {
-    format!("{}年{}月{}日", date.year(), date.month(), date.day())
-}
-
-fn parse(date: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("report dates are YYYY-MM-DD")
-}
-
-fn reduced(f: &Figures) -> i64 {
-    f.before as i64 - f.after as i64
-}
-
-/// What each kind is called in sentences and titles.
-struct KindWords {
-    id: &'static str,
-    noun: &'static str,
-}
-
-const GROUPS: KindWords = KindWords {
-    id: "groups",
-    noun: "工作群",
-};
-const ACCOUNTS: KindWords = KindWords {
-    id: "accounts",
-    noun: "政务新媒体",
-};
-
-pub fn view(report: &Report, options: &ViewOptions) -> View {
-    let current = parse(&report.campaign.current);
-    let baseline = parse(&report.campaign.baseline);
+/// The notice of one report, its numbers printed by the campaign's `[report]` settings.
+pub fn view(report: &Report) -> View {
+    let options = &report.campaign.percentages;
+    let current = parse_date(&report.campaign.current);
+    let baseline = parse_date(&report.campaign.baseline);
     let period = quarter_name(current);
     let mut overview = Vec::new();
     let mut headlines = Vec::new();
     let mut problems = Vec::new();
     let mut tables = Vec::new();
-    for (figures, words) in [(&report.groups, GROUPS), (&report.accounts, ACCOUNTS)] {
-        let Some(kind) = figures else { continue };
-        overview.push(kind_sentence(kind, &words, options));
-        overview.extend(change_sentence(report, kind, &words, options));
-        headlines.extend(kind_headlines(kind, &words, options));
-        problems.extend(lagging_units(kind, &words, options));
+    for (kind, figures) in report.kinds() {
+        overview.push(kind_sentence(figures, kind, options));
+        overview.extend(change_sentence(report, figures, kind, options));
+        headlines.extend(kind_headlines(figures, kind, options));
+        problems.extend(lagging_units(figures, kind, options));
         let annex = tables.len();
-        tables.extend(kind_tables(kind, &words, annex, options));
+        tables.extend(kind_tables(figures, kind, annex, options));
     }
     if let Some(burden) = &report.burden {
         if let Some(load) = &burden.messages {
@@ -260,30 +239,15 @@ pub fn view(report: &Report, options: &ViewOptions) -> View {
     }
 }
 
-/// What each rule is called in a notice.
-pub fn rule_label(rule: &str) -> &'static str {
-    match rule {
-        "max_groups_per_unit" => "工作群数量超标",
-        "missing_admin" => "未指定群管理员",
-        "unfiled_new" => "新建群未报备",
-        "stage_overdue" => "阶段性群逾期未解散",
-        "zombie_group" => "僵尸群未清理",
-        "stale_account" => "账号长期未更新",
-        "small_account" => "账号关注度过低",
-        "overlap" => "工作群成员高度重合",
-        _ => "其他问题",
-    }
-}
-
 /// 二、主要问题 sentences on the rule breaches, pointing to the rectification annex.
-fn rule_sentences(rules: &crate::report::Rules, annex_title: &str) -> Vec<String> {
+fn rule_sentences(rules: &crate::model::Rules, annex_title: &str) -> Vec<String> {
     let units: std::collections::BTreeSet<Option<&str>> =
         rules.breaches.iter().map(|b| b.unit.as_deref()).collect();
-    let parts: Vec<String> = crate::rules::RULE_IDS
+    let parts: Vec<String> = RuleId::ALL
         .iter()
         .filter_map(|rule| {
-            let n = rules.counts.get(*rule).copied().unwrap_or(0);
-            (n > 0).then(|| format!("{}{}处", rule_label(rule), n))
+            let n = rules.counts.get(rule).copied().unwrap_or(0);
+            (n > 0).then(|| format!("{}{}处", rule_label(*rule), n))
         })
         .collect();
     let annex = annex_title.split_whitespace().next().unwrap_or(annex_title);
@@ -293,7 +257,7 @@ fn rule_sentences(rules: &crate::report::Rules, annex_title: &str) -> Vec<String
         units.len(),
         parts.join("，"),
         annex,
-        chinese_date(parse(&rules.due))
+        report_date(&rules.due)
     )];
     if !rules.overlaps.is_empty() {
         sentences.push(format!(
@@ -306,46 +270,47 @@ fn rule_sentences(rules: &crate::report::Rules, annex_title: &str) -> Vec<String
 
 /// The 整改清单 annex, and the same rows split by unit.
 fn rectification_lists(
-    rules: &crate::report::Rules,
+    rules: &crate::model::Rules,
     annex: usize,
 ) -> Option<(TableView, Vec<UnitRectification>)> {
     if rules.breaches.is_empty() {
         return None;
     }
+    use ColumnKind::{Count, Date, Text};
     let columns: Vec<ColumnView> = [
-        ("序号", true),
-        ("单位", false),
-        ("问题", false),
-        ("编号", false),
-        ("名称", false),
-        ("具体情况", false),
-        ("整改时限", false),
+        ("序号", Count),
+        ("单位", Text),
+        ("问题", Text),
+        ("编号", Text),
+        ("名称", Text),
+        ("具体情况", Text),
+        ("整改时限", Date),
     ]
-    .iter()
-    .map(|(label, numeric)| ColumnView {
-        label: (*label).into(),
-        numeric: *numeric,
-    })
+    .into_iter()
+    .map(|(label, kind)| ColumnView::new(label, kind))
     .collect();
     let unit_name =
-        |b: &crate::report::Breach| b.unit.clone().unwrap_or_else(|| "未填写单位".into());
-    let row = |n: usize, b: &crate::report::Breach| {
+        |b: &crate::model::Breach| b.unit.clone().unwrap_or_else(|| "未填写单位".into());
+    let row = |n: usize, b: &crate::model::Breach| {
         vec![
             CellView::count(n as u64),
             CellView::text(unit_name(b)),
-            CellView::text(rule_label(&b.rule)),
+            CellView::text(rule_label(b.rule)),
             CellView::text(b.id.clone().unwrap_or_else(|| NONE.into())),
             CellView::text(b.name.clone().unwrap_or_else(|| NONE.into())),
             CellView::text(b.detail.clone()),
-            CellView::text(chinese_date(parse(&b.due))),
+            CellView::text(report_date(&b.due)),
         ]
     };
     let table = |id: String, title: String, rows: Vec<Vec<CellView>>| TableView {
         id,
+        kind: None,
         title,
         columns: columns.clone(),
         rows,
         total: None,
+        // By unit, then rule: a long list is shown from its start.
+        shown: Selection::First,
     };
     let all = table(
         "rectification".into(),
@@ -363,7 +328,7 @@ fn rectification_lists(
         if per_unit.last().is_none_or(|u| u.unit != unit) {
             per_unit.push(UnitRectification {
                 unit: unit.clone(),
-                due: chinese_date(parse(&b.due)),
+                due: report_date(&b.due),
                 table: table(
                     format!("rectification_{}", per_unit.len() + 1),
                     format!("整改清单：{unit}"),
@@ -379,27 +344,16 @@ fn rectification_lists(
 }
 
 /// The most burdened cadres, by pseudonym.
-fn top_cadres_table(burden: &crate::report::Burden, annex: usize) -> TableView {
+fn top_cadres_table(burden: &crate::model::Burden, annex: usize) -> TableView {
     TableView {
         id: "burden_top".into(),
+        kind: Some(Kind::Groups),
         title: format!("附件{annex} 所在工作群最多的干部（化名）"),
         columns: vec![
-            ColumnView {
-                label: "序号".into(),
-                numeric: true,
-            },
-            ColumnView {
-                label: "干部".into(),
-                numeric: false,
-            },
-            ColumnView {
-                label: "清理前所在群数".into(),
-                numeric: true,
-            },
-            ColumnView {
-                label: "清理后所在群数".into(),
-                numeric: true,
-            },
+            ColumnView::new("序号", ColumnKind::Count),
+            ColumnView::new("干部", ColumnKind::Text),
+            ColumnView::new("清理前所在群数", ColumnKind::Count),
+            ColumnView::new("清理后所在群数", ColumnKind::Count),
         ],
         rows: burden
             .top
@@ -415,6 +369,7 @@ fn top_cadres_table(burden: &crate::report::Burden, annex: usize) -> TableView {
             })
             .collect(),
         total: None,
+        shown: Selection::LargestBy { column: 2 },
     }
 }
 
@@ -425,9 +380,9 @@ const NEXT_STEPS: [&str; 3] = [
 ];
 
 /// The seed's own style: 从2000个精简到450个，精简占比达77.5%.
-fn kind_sentence(kind: &KindFigures, words: &KindWords, o: &ViewOptions) -> String {
-    let t = &kind.totals;
-    let noun = words.noun;
+fn kind_sentence(figures: &KindFigures, kind: Kind, o: &ReportConfig) -> String {
+    let t = &figures.totals;
+    let noun = noun(kind);
     let mut s = format!(
         "各级各部门{noun}从{}个精简到{}个，精简占比达{}（{}/{}）。",
         t.before,
@@ -462,21 +417,21 @@ fn kind_sentence(kind: &KindFigures, words: &KindWords, o: &ViewOptions) -> Stri
 /// The change since the previous snapshot, in 个百分点 of the baseline count.
 fn change_sentence(
     report: &Report,
-    kind: &KindFigures,
-    words: &KindWords,
-    o: &ViewOptions,
+    figures: &KindFigures,
+    kind: Kind,
+    o: &ReportConfig,
 ) -> Option<String> {
     let [.., previous, now] = report.trend.as_slice() else {
         return None;
     };
-    let (active, change) = match words.id {
-        "groups" => ((previous.groups?, now.groups?), now.groups_change.as_ref()?),
-        _ => (
+    let (active, change) = match kind {
+        Kind::Groups => ((previous.groups?, now.groups?), now.groups_change.as_ref()?),
+        Kind::Accounts => (
             (previous.accounts?, now.accounts?),
             now.accounts_change.as_ref()?,
         ),
     };
-    let before = kind.totals.before;
+    let before = figures.totals.before;
     // Both ratios share the baseline denominator, so their difference is exact.
     let points = active.0 as i64 - active.1 as i64;
     let (verb, magnitude) = if points >= 0 {
@@ -484,11 +439,11 @@ fn change_sentence(
     } else {
         ("下降", -points)
     };
-    let pp = percent(magnitude, before, o.decimals, o.rounding)?;
+    let pp = o.percent(magnitude, before)?;
     Some(format!(
         "与上期（{}）相比，在用{}由{}个变为{}个，其间停止运营{}个、新建{}个，精简占比{verb}{pp}个百分点。",
-        chinese_date(parse(&change.since)),
-        words.noun,
+        report_date(&change.since),
+        noun(kind),
         active.0,
         active.1,
         change.closed,
@@ -496,16 +451,16 @@ fn change_sentence(
     ))
 }
 
-fn kind_headlines(kind: &KindFigures, words: &KindWords, o: &ViewOptions) -> Vec<Headline> {
-    let t = &kind.totals;
+fn kind_headlines(figures: &KindFigures, kind: Kind, o: &ReportConfig) -> Vec<Headline> {
+    let t = &figures.totals;
     vec![
         Headline {
-            label: format!("{}精简占比", words.noun),
+            label: format!("{}精简占比", noun(kind)),
             value: o.pct(reduced(t), t.before),
             detail: format!("{} → {}", t.before, t.after),
         },
         Headline {
-            label: format!("{}停止运营", words.noun),
+            label: format!("{}停止运营", noun(kind)),
             value: format!("{}个", t.closed),
             detail: format!(
                 "占比{}（{}/{}）",
@@ -518,13 +473,13 @@ fn kind_headlines(kind: &KindFigures, words: &KindWords, o: &ViewOptions) -> Vec
 }
 
 /// Units whose reduction ratio falls well short of the campaign's, named as a notice does.
-fn lagging_units(kind: &KindFigures, words: &KindWords, o: &ViewOptions) -> Vec<String> {
-    let t = &kind.totals;
+fn lagging_units(figures: &KindFigures, kind: Kind, o: &ReportConfig) -> Vec<String> {
+    let t = &figures.totals;
     if t.before == 0 {
         return vec![];
     }
     // Compare ratios exactly by cross-multiplying the integer counts.
-    let behind: Vec<&DimensionRow> = kind
+    let behind: Vec<&DimensionRow> = figures
         .by_unit
         .iter()
         .filter(|r| r.figures.before > 0)
@@ -555,7 +510,7 @@ fn lagging_units(kind: &KindFigures, words: &KindWords, o: &ViewOptions) -> Vec<
     };
     vec![format!(
         "部分单位{}清理进度滞后，精简占比不足总体水平（{}）的一半：{}{}。",
-        words.noun,
+        noun(kind),
         o.pct(reduced(t), t.before),
         named.join("、"),
         more
@@ -563,78 +518,59 @@ fn lagging_units(kind: &KindFigures, words: &KindWords, o: &ViewOptions) -> Vec<
 }
 
 fn kind_tables(
-    kind: &KindFigures,
-    words: &KindWords,
+    figures: &KindFigures,
+    kind: Kind,
     annex: usize,
-    o: &ViewOptions,
+    o: &ReportConfig,
 ) -> Vec<TableView> {
-    let dims: [(&str, &str, &Vec<DimensionRow>); 4] = [
-        ("unit", "单位", &kind.by_unit),
-        ("township", "乡镇街道", &kind.by_township),
-        ("level", "层级", &kind.by_level),
-        ("platform", "平台", &kind.by_platform),
-    ];
-    let null_label = |dim: &str| match dim {
-        "township" => "市直单位（无乡镇街道）",
-        _ => "未填写",
-    };
-    dims.iter()
+    Dim::ALL
+        .iter()
         .enumerate()
-        .map(|(i, (dim, label, rows))| {
+        .map(|(i, &dim)| {
             let mut columns = vec![
-                ColumnView {
-                    label: "序号".into(),
-                    numeric: true,
-                },
-                ColumnView {
-                    label: (*label).into(),
-                    numeric: false,
-                },
+                ColumnView::new("序号", ColumnKind::Count),
+                ColumnView::new(dim_label(dim), ColumnKind::Text),
             ];
-            for l in [
-                "清理前",
-                "清理后",
-                "解散",
-                "合并",
-                "到期解散",
-                "新建",
-                "精简占比",
-                "停止运营占比",
-            ] {
-                columns.push(ColumnView {
-                    label: l.into(),
-                    numeric: true,
-                });
-            }
-            let body = rows
+            columns.extend(
+                ["清理前", "清理后", "解散", "合并", "到期解散", "新建"]
+                    .map(|l| ColumnView::new(l, ColumnKind::Count)),
+            );
+            columns.extend(
+                ["精简占比", "停止运营占比"].map(|l| ColumnView::new(l, ColumnKind::Percent)),
+            );
+            let body = figures
+                .by(dim)
                 .iter()
                 .enumerate()
                 .map(|(n, r)| {
-                    let key = r.key.as_deref().unwrap_or(null_label(dim));
+                    let key = r.key.as_deref().unwrap_or(no_key(dim));
                     let mut cells = vec![CellView::count(n as u64 + 1), CellView::text(key)];
                     cells.extend(figure_cells(&r.figures, o));
                     cells
                 })
                 .collect();
             let mut total = vec![CellView::text(""), CellView::text("合计")];
-            total.extend(figure_cells(&kind.totals, o));
+            total.extend(figure_cells(&figures.totals, o));
             TableView {
-                id: format!("{}_by_{dim}", words.id),
+                id: format!("{}_by_{}", kind.id(), dim.id()),
+                kind: Some(kind),
                 title: format!(
                     "附件{} 按{}统计的{}清理情况",
                     annex + i + 1,
-                    label,
-                    words.noun
+                    dim_label(dim),
+                    noun(kind)
                 ),
                 columns,
                 rows: body,
                 total: Some(total),
+                // 清理前: where the campaign had the most to do.
+                shown: Selection::LargestBy { column: 2 },
             }
         })
         .collect()
 }
 
-fn figure_cells(f: &Figures, o: &ViewOptions) -> Vec<CellView> {
+fn figure_cells(f: &Figures, o: &ReportConfig) -> Vec<CellView> {
     vec![
         CellView::count(f.before),
         CellView::count(f.after),
@@ -642,23 +578,24 @@ fn figure_cells(f: &Figures, o: &ViewOptions) -> Vec<CellView> {
         CellView::count(f.merged),
         CellView::count(f.expired),
         CellView::count(f.new),
-        o.ratio_cell(reduced(f), f.before),
-        o.ratio_cell(f.closed as i64, f.before),
+        ratio_cell(o, reduced(f), f.before),
+        ratio_cell(o, f.closed as i64, f.before),
     ]
+}
+
+/// A percentage cell: the printed text, and the printed value for spreadsheets.
+pub fn ratio_cell(o: &ReportConfig, numerator: i64, denominator: u64) -> CellView {
+    CellView {
+        text: o.pct(numerator, denominator),
+        value: CellValue::Ratio {
+            rounded: o.rounded(numerator, denominator),
+        },
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quarters_and_dates_as_offices_write_them() {
-        let d = |m, day| NaiveDate::from_ymd_opt(2019, m, day).unwrap();
-        assert_eq!(quarter_name(d(9, 30)), "2019年第三季度");
-        assert_eq!(quarter_name(d(1, 1)), "2019年第一季度");
-        assert_eq!(quarter_name(d(12, 31)), "2019年第四季度");
-        assert_eq!(chinese_date(d(6, 11)), "2019年6月11日");
-    }
 
     #[test]
     fn the_change_since_the_previous_quarter_is_in_percentage_points() {
@@ -680,7 +617,7 @@ mod tests {
             "quality": {"tables": [], "members_of_unknown_groups": 0, "duplicate_memberships": 0}
         }))
         .unwrap();
-        let v = view(&report, &ViewOptions::default());
+        let v = view(&report);
         assert_eq!(v.title, "关于2019年第三季度测试情况的通报");
         assert!(
             v.overview[0]
@@ -697,8 +634,8 @@ mod tests {
 
     #[test]
     fn ratio_cells_carry_the_printed_rounding() {
-        let o = ViewOptions::default();
-        let cell = o.ratio_cell(1, 16);
+        let o = ReportConfig::default();
+        let cell = ratio_cell(&o, 1, 16);
         assert_eq!(cell.text, "6.2%");
         assert_eq!(
             cell.value,
@@ -706,6 +643,6 @@ mod tests {
                 rounded: Some(0.062)
             }
         );
-        assert_eq!(o.ratio_cell(0, 0).text, NONE);
+        assert_eq!(ratio_cell(&o, 0, 0).text, NONE);
     }
 }

@@ -32,52 +32,6 @@ const STATUS_WORDS: &[&str] = &[
 ];
 const LEVELS: &[&str] = &["市级", "县级", "乡镇街道", "村社区"];
 
-const CAMPAIGN_TOML: &str = r#"# jianfu 活动配置（campaign.toml）
-# 活动名称，用于报告标题，如：利川市微信工作群清理整治
-name = "NAME"
-# 地区，如：湖北省利川市
-region = ""
-# 牵头单位，报告落款，如：利川市纪委监委
-authority = ""
-
-# 输出文件夹名，默认为本文件夹的名称
-# id = "lichuan"
-
-# 生成 PDF 时额外查找字体的文件夹（相对本文件夹），如 ["fonts"]
-# font_dirs = ["fonts"]
-
-# 单个台账文件的大小上限（字节，含 xlsx 解压后大小），默认 512 MiB
-# max_table_bytes = 536870912
-
-# 工作簿中要读取的工作表（默认：与台账同名的工作表，否则第一个工作表）
-# [sheets]
-# groups = "工作群台账"
-# accounts = "政务新媒体台账"
-# members = "群成员"
-
-# 清理规定（均有默认值）
-# [rules]
-# max_groups_per_unit = 1      # 每个单位长期工作群上限
-# require_admin = true         # 每个工作群须指定管理员
-# require_filing = true        # 新建工作群须报备
-# stage_overdue = true         # 阶段性工作群到期须解散
-# zombie_group_days = 90       # 超过此天数无人发言即为僵尸群
-# stale_account_days = 14      # 政务新媒体超过此天数未更新
-# min_followers = 1000         # 政务新媒体粉丝数下限
-# overlap_jaccard = 0.8        # 成员重合度达到此值的工作群建议合并
-# due_months = 1               # 整改时限：当期快照后几个月
-
-# 百分比的写法
-# [report]
-# decimals = 1                 # 保留小数位数
-# rounding = "gbt8170"         # GB/T 8170 修约（恰为5时取偶）；"half-up" 为四舍五入
-
-# 个人信息保护
-# [privacy]
-# show_names = false           # 是否显示干部姓名（默认以化名显示）
-# pseudonym_key = ""           # 化名密钥，也可用环境变量 JIANFU_PSEUDONYM_KEY；切勿外传
-"#;
-
 /// Writes a new campaign at `dir` with a first snapshot folder for `date`.
 /// Refuses to touch a folder that already has a campaign.toml.
 pub fn init(dir: &Path, date: NaiveDate) -> Result<Vec<PathBuf>, crate::error::Error> {
@@ -93,7 +47,7 @@ pub fn init(dir: &Path, date: NaiveDate) -> Result<Vec<PathBuf>, crate::error::E
     let snapshot = dir.join("snapshots").join(date.to_string());
     std::fs::create_dir_all(&snapshot).map_err(|e| Error::write(&snapshot, e))?;
     let mut written = Vec::new();
-    let toml = CAMPAIGN_TOML.replace("NAME", &name.replace('"', ""));
+    let toml = crate::config::campaign_toml(&name.replace('"', ""));
     std::fs::write(&config, toml).map_err(|e| Error::write(&config, e))?;
     written.push(config);
     for (kind, folder) in [
@@ -130,7 +84,7 @@ fn title(kind: TableKind, date: NaiveDate) -> String {
     format!(
         "{}（截至{}）",
         kind.stems()[1],
-        crate::render::view::chinese_date(date)
+        crate::present::format::chinese_date(date)
     )
 }
 
@@ -217,25 +171,6 @@ mod tests {
                 assert_eq!(found.map(|c| c.canonical), Some(spec.canonical));
             }
         }
-    }
-
-    #[test]
-    fn every_commented_setting_is_a_real_one() {
-        // Uncomment every `# key = value` and `# [section]` line: the result must parse,
-        // so the template never documents a setting jianfu would reject.
-        let uncommented: String = CAMPAIGN_TOML
-            .lines()
-            .map(|line| match line.strip_prefix("# ") {
-                Some(rest) if rest.starts_with('[') || rest.contains(" = ") => rest,
-                _ => line,
-            })
-            .map(|line| line.split(" #").next().unwrap_or(line).to_string() + "\n")
-            .collect();
-        let config: crate::campaign::CampaignConfig =
-            toml::from_str(&uncommented).unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
-        assert_eq!(config.rules, crate::rules::RulesConfig::default());
-        assert_eq!(config.sheets.len(), 3);
-        assert_eq!(config.id.as_deref(), Some("lichuan"));
     }
 
     #[test]

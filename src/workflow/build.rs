@@ -2,42 +2,17 @@
 //! and put the finished report in place.
 
 use crate::analyse::analyse;
-use crate::campaign::CampaignConfig;
+use crate::config::{BuildOptions, CampaignConfig, RenderOptions};
 use crate::error::Error;
 use crate::load::{Scope, load_campaign_with};
-use crate::progress::{Show, Stages};
+use crate::model::Report;
+use crate::model::manifest::{FileEntry, Manifest, Tool, hex, sha256_hex};
+use crate::output::atomic::{Durability, Staging};
+use crate::present::{documents, view};
+use crate::progress::Stages;
 use crate::render::fonts::Fonts;
-use crate::render::manifest::{FileEntry, Manifest, Tool};
-use crate::render::view;
 use crate::render::{self, Output, charts, html, pdf, xlsx};
-use crate::report::Report;
-use crate::staging::Staging;
-use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
-
-/// What a build is asked to do.
-#[derive(Clone, Debug, Default)]
-pub struct BuildOptions {
-    /// Reports go to `<out>/<campaign id>/<current snapshot>/`.
-    pub out: PathBuf,
-    /// The current snapshot; default: the latest.
-    pub at: Option<NaiveDate>,
-    /// A folder of templates replacing the built-in ones (`report.html`, `report.typ`).
-    pub templates: Option<PathBuf>,
-    /// Extra font folders for the PDF (`--font-dir`), besides campaign.toml's `font_dirs`.
-    pub font_dirs: Vec<PathBuf>,
-    /// Do not use the system's fonts for the PDF (`--no-system-fonts`).
-    pub no_system_fonts: bool,
-    /// Write the PDF as PDF/A-2b (`--pdf-a`).
-    pub pdf_a: bool,
-    /// The largest table read, in bytes (`--max-table-mb`); default: campaign.toml's
-    /// `max_table_bytes`, else 512 MiB.
-    pub max_table_bytes: Option<u64>,
-    /// Progress spinners on a terminal, or nothing (`--quiet`).
-    pub show: Show,
-    /// Write metrics.json (and the manifest) only: no charts, HTML, XLSX or PDF.
-    pub figures_only: bool,
-}
 
 /// A finished build.
 pub struct Built {
@@ -90,7 +65,6 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             render_documents(
                 &report,
-                &inventory.config,
                 fonts,
                 tables,
                 options,
@@ -108,11 +82,11 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
     let inputs = hashing
         .join()
         .map_err(|_| Error::Internal("hashing the inputs failed".into()))??;
-    let manifest = manifest(inputs, &report, &outputs)?;
+    let manifest = manifest(inputs, &report, &outputs).to_bytes();
     // The manifest names every input and output by hash: if the report on disk has the
     // same one and its files still match, there is nothing to rewrite.
     if unchanged(&target, &manifest) {
-        crate::staging::tidy(&target);
+        crate::output::atomic::tidy(&target);
         return Ok(Built {
             dir: target,
             report,
@@ -123,7 +97,7 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
         });
     }
     let dir = stages.run("write", "写入报告", || -> Result<PathBuf, Error> {
-        let staging = Staging::new(&target)?;
+        let staging = Staging::new(&target, Durability::LOCAL)?;
         for output in &outputs {
             staging.write(&output.path, &output.bytes)?;
         }
@@ -145,31 +119,20 @@ fn unchanged(dir: &Path, manifest: &[u8]) -> bool {
     if std::fs::read(dir.join("manifest.json")).ok().as_deref() != Some(manifest) {
         return false;
     }
-    #[derive(serde::Deserialize)]
-    struct Listed {
-        outputs: Vec<Entry>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Entry {
-        path: String,
-        sha256: String,
-    }
-    let Ok(listed) = serde_json::from_slice::<Listed>(manifest) else {
+    let Ok(listed) = serde_json::from_slice::<Manifest>(manifest) else {
         return false;
     };
-    listed.outputs.iter().all(|e| {
-        std::fs::read(dir.join(&e.path))
-            .is_ok_and(|bytes| crate::render::manifest::sha256_hex(&bytes) == e.sha256)
-    })
+    listed
+        .outputs
+        .iter()
+        .all(|e| std::fs::read(dir.join(&e.path)).is_ok_and(|bytes| sha256_hex(&bytes) == e.sha256))
 }
 
 /// The documents: charts, index.html, tables.xlsx, report.pdf (in `fonts`, found
 /// beforehand). `tables` are freed on the way.
-#[allow(clippy::too_many_arguments)]
 fn render_documents(
     report: &Report,
-    config: &CampaignConfig,
-    (fonts, pdf_options): (Fonts, pdf::PdfOptions),
+    (fonts, pdf_options): (Fonts, RenderOptions),
     tables: impl Send + 'static,
     options: &BuildOptions,
     stages: &mut Stages,
@@ -177,7 +140,7 @@ fn render_documents(
     failed: &mut Vec<Error>,
 ) -> Result<(), Error> {
     let (view, charts) = stages.run("view", "生成图表", || {
-        let view = view::view(report, &config.report);
+        let view = view::view(report);
         let charts = charts::charts(report, &view);
         (view, charts)
     });
@@ -186,7 +149,7 @@ fn render_documents(
     // allocations it would slow, is built.
     let freeing = std::thread::spawn(move || drop(tables));
     // The documents show the top rows of long tables; tables.xlsx has every row.
-    let documents = render::for_documents(&view);
+    let documents = documents::for_documents(&view);
     // report.pdf is laid out on this core; index.html and tables.xlsx (every row: at a
     // province's scale the longest) are written on the other.
     let (pdf, others) = std::thread::scope(|scope| {
@@ -196,7 +159,9 @@ fn render_documents(
                 (render(), start.elapsed().as_secs_f64())
             };
             (
-                timed(&|| html::render_html(&documents, &charts, options.templates.as_deref())),
+                timed(&|| {
+                    html::render_html(&documents, &charts, options.render.templates.as_deref())
+                }),
                 timed(&|| xlsx::render_xlsx(&view)),
             )
         });
@@ -236,9 +201,9 @@ fn hash_inputs(paths: &[PathBuf], dir: &Path) -> Result<Vec<FileEntry>, Error> {
     let mut buf = vec![0u8; 1 << 20];
     for path in paths {
         let unreadable = |e: std::io::Error| {
-            Error::Input(vec![crate::problem::Problem::file(
+            Error::Input(vec![crate::load::problem::Problem::file(
                 path.display().to_string(),
-                crate::problem::ProblemKind::Unreadable {
+                crate::load::problem::ProblemKind::Unreadable {
                     detail: e.to_string(),
                 },
             )])
@@ -261,11 +226,7 @@ fn hash_inputs(paths: &[PathBuf], dir: &Path) -> Result<Vec<FileEntry>, Error> {
             .replace('\\', "/");
         inputs.push(FileEntry {
             path: relative,
-            sha256: hasher
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            sha256: hex(&hasher.finalize()),
             bytes,
         });
     }
@@ -274,34 +235,27 @@ fn hash_inputs(paths: &[PathBuf], dir: &Path) -> Result<Vec<FileEntry>, Error> {
 }
 
 /// The PDF's settings: the command's, plus the campaign's font folders (relative to it).
-fn pdf_options(config: &CampaignConfig, dir: &Path, options: &BuildOptions) -> pdf::PdfOptions {
-    let mut font_dirs = options.font_dirs.clone();
-    font_dirs.extend(config.font_dirs.iter().map(|d| dir.join(d)));
-    pdf::PdfOptions {
-        font_dirs,
-        system_fonts: !options.no_system_fonts,
-        templates: options.templates.clone(),
-        pdf_a: options.pdf_a,
-    }
+fn pdf_options(config: &CampaignConfig, dir: &Path, options: &BuildOptions) -> RenderOptions {
+    let mut render = options.render.clone();
+    render
+        .font_dirs
+        .extend(config.font_dirs.iter().map(|d| dir.join(d)));
+    render
 }
 
-fn manifest(inputs: Vec<FileEntry>, report: &Report, outputs: &[Output]) -> Result<Vec<u8>, Error> {
+fn manifest(inputs: Vec<FileEntry>, report: &Report, outputs: &[Output]) -> Manifest {
     let mut outputs: Vec<FileEntry> = outputs
         .iter()
         .map(|o| FileEntry::of(o.path.clone(), &o.bytes))
         .collect();
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    let manifest = Manifest {
+    Manifest {
         tool: Tool::this(),
         campaign: report.campaign.id.clone(),
         current: report.campaign.current.clone(),
         inputs,
         outputs,
-    };
-    let mut bytes =
-        serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    }
 }
 
 /// Every campaign folder directly under `data` (those holding a campaign.toml), sorted.

@@ -1,0 +1,9 @@
+//! Every sentence, label, caption and number format of the outputs, in one layer: the
+//! report model in, a typed [`view::View`] out, which every renderer lays out as it is.
+
+pub mod comparison;
+pub mod documents;
+pub mod format;
+pub mod headline;
+pub mod view;
+pub mod words;

@@ -1,0 +1,6 @@
+//! The library's commands, each one stage after another: `build` a campaign's report,
+//! `compare` campaigns, `init` a new campaign folder.
+
+pub mod build;
+pub mod compare;
+pub mod init;
