@@ -275,6 +275,37 @@ fn a_template_in_the_templates_folder_replaces_the_built_in_one() {
     );
 }
 
+#[test]
+fn an_error_in_a_custom_template_names_its_line() {
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::write(
+        templates.path().join("report.typ"),
+        "#let view = json(\"view.json\")\n\n#view.no_such_field\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let campaign = repo().join("data/lichuan");
+    let run = jianfu(
+        &repo(),
+        &[
+            "--lang",
+            "en",
+            "build",
+            campaign.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--templates",
+            templates.path().to_str().unwrap(),
+        ],
+    );
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("report.pdf: cannot render: report.typ line 3: "),
+        "{stderr}"
+    );
+}
+
 /// A chart as render::charts will hand it over: a standalone SVG with Chinese text.
 fn chart() -> jianfu::render::Chart {
     jianfu::render::Chart {

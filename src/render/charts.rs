@@ -8,7 +8,7 @@
 //! the charts also read in grey.
 
 use super::Chart;
-use crate::config::ReportConfig;
+use crate::config::{RenderOptions, ReportConfig};
 use crate::model::{DimensionRow, Figures, KindFigures, Report};
 use crate::present::format::NONE;
 use crate::present::view::View;
@@ -63,14 +63,27 @@ pub struct Measure {
     pub family: Option<String>,
 }
 
-/// Loads the measuring font once: the first of [`MEASURE_FAMILIES`] installed whose face
-/// maps 中, its bytes leaked once so plotters can keep them, and registered with plotters
-/// under [`FONT_STACK`]. Never fails: without a CJK font, widths are estimated.
+static MEASURE: OnceLock<Measure> = OnceLock::new();
+
+/// The measuring font, loaded from the system's fonts if [`measure_with`] was not called.
 pub fn measure() -> &'static Measure {
-    static MEASURE: OnceLock<Measure> = OnceLock::new();
+    measure_with(&RenderOptions::default())
+}
+
+/// Loads the measuring font once, from the folders and system fonts the PDF is set from
+/// (`--font-dir`, campaign.toml's `font_dirs`, `--no-system-fonts`): the first of
+/// [`MEASURE_FAMILIES`] found whose face maps 中, its bytes leaked once so plotters can keep
+/// them, and registered with plotters under [`FONT_STACK`]. Never fails: without a CJK
+/// font, widths are estimated. The first call's fonts serve the whole process.
+pub fn measure_with(fonts: &RenderOptions) -> &'static Measure {
     MEASURE.get_or_init(|| {
         let mut db = fontdb::Database::new();
-        db.load_system_fonts();
+        for dir in &fonts.font_dirs {
+            db.load_fonts_dir(dir);
+        }
+        if fonts.system_fonts {
+            db.load_system_fonts();
+        }
         for family in MEASURE_FAMILIES {
             let query = fontdb::Query {
                 families: &[fontdb::Family::Name(family)],

@@ -116,7 +116,7 @@ pub fn render_pdf_with(
     };
     let document = typst::compile::<PagedDocument>(&world)
         .output
-        .map_err(|errors| render_error(diagnostics(&errors)))?;
+        .map_err(|errors| render_error(diagnostics(&world, &errors)))?;
     let mut pdf_options = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(format!("jianfu/{}/{}", view.title, view.date)),
         timestamp: Some(typst_pdf::Timestamp::new_utc(world.today)),
@@ -127,7 +127,7 @@ pub fn render_pdf_with(
             .map_err(|e| render_error(e.message().to_string()))?;
     }
     let bytes = typst_pdf::pdf(&document, &pdf_options)
-        .map_err(|errors| render_error(diagnostics(&errors)))?;
+        .map_err(|errors| render_error(diagnostics(&world, &errors)))?;
     Ok(Output {
         path: FILE.into(),
         bytes,
@@ -171,12 +171,21 @@ fn path(p: &str) -> FileId {
     ))
 }
 
-/// Errors of typst, one per line, with the template line when known.
-fn diagnostics(errors: &[SourceDiagnostic]) -> String {
+/// Errors of typst, one per line, each with the template line it points to when it
+/// points into the template (a custom one's author needs it).
+fn diagnostics(world: &ReportWorld, errors: &[SourceDiagnostic]) -> String {
+    use typst::WorldExt;
     errors
         .iter()
         .map(|d| {
-            let mut line = d.message.to_string();
+            let at = (d.span.id() == Some(world.main.id()))
+                .then(|| world.range(d.span))
+                .flatten()
+                .and_then(|range| world.main.lines().byte_to_line(range.start));
+            let mut line = match at {
+                Some(n) => format!("report.typ line {}: {}", n + 1, d.message),
+                None => d.message.to_string(),
+            };
             for hint in &d.hints {
                 line += &format!(" (hint: {})", hint.v);
             }

@@ -49,7 +49,7 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
     let fonts = (!options.figures_only).then(|| {
         let pdf = pdf_options(&inventory.config, &inventory.dir, options);
         std::thread::spawn(move || {
-            charts::measure();
+            charts::measure_with(&pdf);
             (pdf::fonts(&pdf), pdf)
         })
     });

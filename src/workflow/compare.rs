@@ -32,6 +32,7 @@ pub fn run(
         return Err(Error::Input(problems));
     }
     let cmp = compare(&reports);
+    charts::measure_with(&options.render);
     let view = comparison_view(&cmp);
     let charts = charts::comparison_charts(&cmp, &cmp.percentages);
     let mut json = serde_json::to_vec_pretty(&cmp).map_err(|e| Error::Internal(e.to_string()))?;
