@@ -202,6 +202,9 @@ pub struct Overlap {
     pub into_id: String,
     pub into_name: Option<String>,
     pub shared: u64,
+    /// Members of either group: jaccard = shared / union.
+    #[serde(default)]
+    pub union: u64,
     /// Jaccard similarity of the two member sets.
     pub jaccard: f64,
     /// Jaccard similarity of the names' character pairs: a second signal.
@@ -216,6 +219,46 @@ pub struct Quality {
     pub members_of_unknown_groups: u64,
     /// Member rows repeating a (group, member) pair already listed.
     pub duplicate_memberships: u64,
+    /// Merge targets (合并至) of the current snapshot that cannot be right: the item itself,
+    /// a loop, or an item that is itself dissolved. The figures stand (each such item is
+    /// counted as merged); these are warnings for the clerk.
+    #[serde(default)]
+    pub merge_problems: Vec<MergeProblem>,
+    /// Rules that could not be checked, wholly or for some rows, because the data they
+    /// need is missing: a breach there would go unreported.
+    #[serde(default)]
+    pub unchecked_rules: Vec<UncheckedRule>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct MergeProblem {
+    /// groups or accounts.
+    pub kind: String,
+    pub unit: Option<String>,
+    /// The merged item (masked where it looks like a phone number, as every id shown).
+    pub id: String,
+    /// `self` (merged into itself), `loop` (a chain of targets comes back to an item
+    /// already on it) or `target_dissolved` (the chain ends at an item dissolved, not
+    /// in use).
+    pub problem: String,
+    /// The item and its targets in turn: [A, A]; [A, B, A]; [A, B] with B dissolved.
+    pub chain: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct UncheckedRule {
+    /// A rule id of `rules.counts`.
+    pub rule: String,
+    /// groups or accounts.
+    pub kind: String,
+    /// `no_column` (the table lacks the column), `blank_values` (some rows leave it
+    /// empty) or `no_members_table` (the current snapshot has no 群成员 table).
+    pub reason: String,
+    /// The canonical column missing or left blank (admin, filed, expires, last_active,
+    /// last_post, followers, unit); null for `no_members_table`.
+    pub column: Option<String>,
+    /// Rows the rule could not check: active items of the current snapshot it applies to.
+    pub rows: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
