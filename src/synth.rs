@@ -880,6 +880,15 @@ impl Plan {
         (fate, when)
     }
 
+    /// The generator of account `i`'s attributes; its first draw is the account's unit.
+    fn account_rng(&self, i: u64) -> Rng {
+        Rng::new(self.seed, S_ACCOUNT ^ 0xFF, i)
+    }
+
+    fn account_unit(&self, i: u64) -> &Unit {
+        &self.units[(self.account_rng(i).next() % self.units.len() as u64) as usize]
+    }
+
     fn write_account(
         &self,
         i: u64,
@@ -900,7 +909,7 @@ impl Plan {
             self.account_fate(i)
         };
         let closed_now = fate != Fate::Retained && fate != Fate::Gone && when <= progress;
-        let mut rng = Rng::new(self.seed, S_ACCOUNT ^ 0xFF, i);
+        let mut rng = self.account_rng(i);
         let unit = &self.units[(rng.next() % self.units.len() as u64) as usize];
         let platform = weighted(&mut rng, ACCOUNT_PLATFORMS);
         let status = match fate {
@@ -946,6 +955,119 @@ impl Plan {
         written.account_rows += 1;
         Ok(())
     }
+}
+
+/// The figures a campaign written by [`synth`] must give between its baseline and its last
+/// snapshot, counted from what the generator decided for each item (its fate, its unit,
+/// the members it drops), not from the files: what a build of it must find.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Truth {
+    pub groups: crate::report::Figures,
+    pub accounts: crate::report::Figures,
+    /// The groups' figures per unit (the unit's name).
+    pub groups_by_unit: std::collections::BTreeMap<String, crate::report::Figures>,
+    /// The accounts' figures per unit.
+    pub accounts_by_unit: std::collections::BTreeMap<String, crate::report::Figures>,
+}
+
+/// What [`synth`] with `options` generates; see [`Truth`].
+pub fn truth(options: &SynthOptions) -> Truth {
+    use crate::report::Figures;
+    let plan = Plan::new(options);
+    let last = plan.dates.len() - 1;
+    let changed = last > 0;
+    let mut truth = Truth::default();
+    let count = |totals: &mut Figures,
+                 by_unit: &mut std::collections::BTreeMap<String, Figures>,
+                 unit: &str,
+                 tally: &dyn Fn(&mut Figures)| {
+        tally(totals);
+        tally(by_unit.entry(unit.to_string()).or_default());
+    };
+    for i in 0..plan.groups {
+        let (fate, _) = plan.group_fate(i);
+        if fate == Fate::Gone {
+            continue;
+        }
+        let unit = &plan.units[plan.unit_of_group(i)].name;
+        let removed = if fate == Fate::Retained && changed {
+            let now = plan.group(i, last).map_or(0, |g| g.members.len());
+            (plan.base_members(i).len() - now) as u64
+        } else {
+            0
+        };
+        let fate = if changed { fate } else { Fate::Retained };
+        count(&mut truth.groups, &mut truth.groups_by_unit, unit, &|f| {
+            f.before += 1;
+            match fate {
+                Fate::Retained => {
+                    f.retained += 1;
+                    f.after += 1;
+                    f.trimmed += u64::from(removed > 0);
+                    f.members_removed += removed;
+                }
+                Fate::Merged => f.merged += 1,
+                Fate::Expired => f.expired += 1,
+                _ => f.dissolved += 1,
+            }
+        });
+    }
+    for n in 0..plan.new_groups {
+        if let Some(row) = plan.new_group(n, last) {
+            let unit = &plan.units[row.unit].name;
+            count(&mut truth.groups, &mut truth.groups_by_unit, unit, &|f| {
+                f.new += 1;
+                f.after += 1;
+            });
+        }
+    }
+    for i in 0..plan.accounts + plan.new_accounts {
+        let new = i >= plan.accounts;
+        let fate = if new {
+            Fate::Retained
+        } else {
+            plan.account_fate(i).0
+        };
+        if fate == Fate::Gone {
+            continue;
+        }
+        let fate = if changed { fate } else { Fate::Retained };
+        if new {
+            // A new account exists once its moment has come: always, by the last snapshot.
+            let when = Rng::new(plan.seed, S_NEW_ACCOUNT, i).unit().max(1e-9);
+            if when > plan.progress(last) {
+                continue;
+            }
+        }
+        let unit = &plan.account_unit(i).name;
+        count(
+            &mut truth.accounts,
+            &mut truth.accounts_by_unit,
+            unit,
+            &|f| {
+                if new {
+                    f.new += 1;
+                    f.after += 1;
+                    return;
+                }
+                f.before += 1;
+                match fate {
+                    Fate::Retained => {
+                        f.retained += 1;
+                        f.after += 1;
+                    }
+                    Fate::Merged => f.merged += 1,
+                    _ => f.dissolved += 1,
+                }
+            },
+        );
+    }
+    let derive = |f: &mut Figures| *f = std::mem::take(f).derive();
+    derive(&mut truth.groups);
+    derive(&mut truth.accounts);
+    truth.groups_by_unit.values_mut().for_each(derive);
+    truth.accounts_by_unit.values_mut().for_each(derive);
+    truth
 }
 
 /// Writes a synthetic campaign into `dir` (created if needed). Calls `progress` with the
