@@ -57,6 +57,106 @@ fn an_unreadable_date_in_a_workbook_names_the_spreadsheet_row() {
     );
 }
 
+/// A year, a year and month or a bare number in a date column was read as an Excel serial:
+/// 2024.3 and 2019 became days in 1905, 201906 one in 2452. Both readers refuse them.
+#[test]
+fn a_date_without_a_day_is_an_error_naming_the_cell() {
+    let f = with_current(
+        "编号,群名称,期限,到期日期\nG1,党建群,阶段性,2024.3\nG2,通知群,阶段性,2019\nG3,防汛群,阶段性,201906\nG4,专班群,阶段性,2024年3月\n",
+    );
+    for (value, row) in [("2024.3", 2), ("2019", 3), ("201906", 4), ("2024年3月", 5)] {
+        assert_problem(
+            &f,
+            &[
+                &format!("2019-06-30/groups.csv, row {row}, column '到期日期', value '{value}'"),
+                "not a whole date",
+                "such as 2024-03-31",
+            ],
+        );
+    }
+    // In a workbook: a year typed into a number cell, a serial before 1980, a year and
+    // month as a decimal number; a real serial (43646 = 2019-06-30) is a date.
+    let f = Fixture::new();
+    f.table("2019-01-01", "groups.csv", GOOD);
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["编号", "到期日期"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (id, number)) in [
+        ("G1", 2019.0),
+        ("G2", 2024.3),
+        ("G3", 43646.0),
+        ("G4", 201906.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(r as u32 + 1, 0, *id).unwrap();
+        sheet.write_number(r as u32 + 1, 1, *number).unwrap();
+    }
+    f.table("2019-06-30", "groups.xlsx", book.save_to_buffer().unwrap());
+    let problems = f.problems();
+    for (row, value) in [(2, "2019"), (3, "2024.3"), (5, "201906")] {
+        assert_problem(
+            &f,
+            &[
+                &format!("groups.xlsx, row {row}, column '到期日期', value '{value}'"),
+                "not a whole date",
+            ],
+        );
+    }
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+}
+
+/// A sheet with both 编号 and 群编号 took 编号 (often its running number) as the id.
+#[test]
+fn the_table_s_own_id_header_wins_over_a_bare_编号() {
+    let f = Fixture::new();
+    // 编号 numbers the rows; 群编号 holds the ids. G1 is gone now and G4 is new, so the
+    // rows are numbered anew.
+    f.table(
+        "2019-01-01",
+        "groups.csv",
+        "编号,群编号,单位\n1,G1,U1\n2,G2,U2\n3,G3,U3\n",
+    );
+    f.table(
+        "2019-06-30",
+        "groups.csv",
+        "编号,群编号,单位\n1,G2,U2\n2,G3,U3\n3,G4,U4\n",
+    );
+    let groups = f.report().groups.unwrap();
+    let t = &groups.totals;
+    assert_eq!((t.before, t.retained, t.dissolved, t.new), (3, 2, 1, 1));
+    assert_eq!(groups.by_unit[0].key.as_deref(), Some("U1"));
+    assert_eq!(groups.by_unit[0].figures.dissolved, 1);
+    // 序号 loses to 编号 as before.
+    let f = with_current("序号,编号,状态\n1,G1,\n2,G2,\n");
+    assert!(f.problems().is_empty(), "{:#?}", f.problems());
+}
+
+/// The id column holds 1..n while another id column holds other values: an error, since
+/// matching items across snapshots by row number makes every figure silently wrong.
+#[test]
+fn a_running_number_id_beside_another_id_column_is_refused() {
+    let f = with_current("群编号,编号,群名称\n1,G1,党建群\n2,G2,通知群\n3,G3,防汛群\n");
+    assert_problem(
+        &f,
+        &[
+            "2019-06-30/groups.csv, column '群编号'",
+            "running number from 1 to 3",
+            "column '编号' holds other ids",
+        ],
+    );
+    // Both columns running numbers: nothing else could be the id.
+    let f = with_current("群编号,序号,群名称\n1,1,党建群\n2,2,通知群\n");
+    assert!(
+        !f.problems().iter().any(|p| p.contains("running number")),
+        "{:#?}",
+        f.problems()
+    );
+}
+
 #[test]
 fn an_unknown_status_word_lists_the_accepted_ones() {
     let f = with_current("编号,状态\nG1,待定\n");
@@ -345,6 +445,27 @@ fn generate(case: &str, campaign: &std::path::Path) -> std::path::PathBuf {
             let mut book = workbook();
             patch_zip_size(&mut book, "xl/worksheets/sheet1.xml", 100, true);
             write("groups.xlsx", &book)
+        }
+        "year_as_a_number_in_a_workbook" => {
+            // 到期日期 typed as the number 2019: Excel's serial 2019 is 1905-07-11.
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet();
+            for (c, h) in ["编号", "群名称", "期限", "到期日期"].iter().enumerate() {
+                sheet.write_string(0, c as u16, *h).unwrap();
+            }
+            for (r, (id, term, date)) in [("G1", "长期", None), ("G2", "阶段性", Some(2019.0))]
+                .into_iter()
+                .enumerate()
+            {
+                let r = r as u32 + 1;
+                sheet.write_string(r, 0, id).unwrap();
+                sheet.write_string(r, 1, format!("第{r}工作群")).unwrap();
+                sheet.write_string(r, 2, term).unwrap();
+                if let Some(date) = date {
+                    sheet.write_number(r, 3, date).unwrap();
+                }
+            }
+            write("groups.xlsx", &book.save_to_buffer().unwrap())
         }
         "wrong_encoding" => write(
             "groups.csv",

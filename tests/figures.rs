@@ -419,3 +419,176 @@ fn the_most_burdened_cadres_under_pseudonyms_and_their_message_load() {
     );
     assert_ne!(f.report().burden.unwrap().top[0].cadre, one);
 }
+
+/// A dissolved group's current row often holds only its status: each key it leaves blank
+/// fell under the null key (未填写) instead of its latest value from an earlier snapshot.
+#[test]
+fn a_key_left_blank_in_the_current_row_falls_back_to_its_latest_earlier_value() {
+    let f = Fixture::new();
+    let header = "编号,单位,乡镇街道,层级,平台,状态";
+    f.table(
+        "2019-01-01",
+        "groups.csv",
+        format!("{header}\nG1,旧单位,T1,乡镇街道,微信,\nG2,U2,T2,村社区,钉钉,\nG3,U3,,市级,QQ,\n"),
+    );
+    // G1 moved unit in between, and its platform was left blank there.
+    f.table(
+        "2019-03-31",
+        "groups.csv",
+        format!("{header}\nG1,新单位,T1,乡镇街道,,\nG2,U2,T2,村社区,钉钉,\nG3,U3,,市级,QQ,\n"),
+    );
+    // Now the clerk filled only the status of G1 and G2; G3 is gone from the table.
+    f.table(
+        "2019-06-30",
+        "groups.csv",
+        format!("{header}\nG1,,,,,解散\nG2,,,,,已解散\n"),
+    );
+    let groups = f.report().groups.unwrap();
+    assert_eq!(
+        keys(&groups.by_unit),
+        [Some("U2"), Some("U3"), Some("新单位")]
+    );
+    assert_eq!(keys(&groups.by_township), [Some("T1"), Some("T2"), None]);
+    assert_eq!(
+        keys(&groups.by_level),
+        [Some("乡镇街道"), Some("市级"), Some("村社区")]
+    );
+    assert_eq!(
+        keys(&groups.by_platform),
+        [Some("QQ"), Some("微信"), Some("钉钉")]
+    );
+    assert!(groups.by_unit.iter().all(|r| r.figures.dissolved == 1));
+    // With two snapshots, the baseline's value.
+    let f = Fixture::new();
+    f.table(
+        "2019-01-01",
+        "groups.csv",
+        format!("{header}\nG1,U1,T1,乡镇街道,微信,\n"),
+    );
+    f.table(
+        "2019-06-30",
+        "groups.csv",
+        format!("{header}\nG1,,,,,解散\n"),
+    );
+    let groups = f.report().groups.unwrap();
+    assert_eq!(keys(&groups.by_unit), [Some("U1")]);
+    assert_eq!(keys(&groups.by_platform), [Some("微信")]);
+}
+
+/// 新建 and 踢出 are words of DOMAIN.md's table (new, trimmed): both were refused.
+#[test]
+fn status_words_new_and_kicked_out_are_active() {
+    let f = Fixture::new();
+    f.table(
+        "2019-01-01",
+        "groups.csv",
+        "编号,成员数,状态\nG1,10,\nG2,8,\n",
+    );
+    f.table(
+        "2019-06-30",
+        "groups.csv",
+        "编号,成员数,状态\nG1,7,踢出\nG2,8,精简成员\nG3,5,新建\n",
+    );
+    let t = f.report().groups.unwrap().totals;
+    assert_eq!(
+        (
+            t.before,
+            t.after,
+            t.retained,
+            t.trimmed,
+            t.new,
+            t.members_removed
+        ),
+        (2, 3, 2, 1, 1, 3)
+    );
+}
+
+/// A table with 到期日期 and no 期限 column never expired anything.
+#[test]
+fn a_group_with_an_end_date_and_no_term_column_expires() {
+    let f = Fixture::new();
+    f.table(
+        "2019-01-01",
+        "groups.csv",
+        "编号,到期日期\nG1,2019-03-01\nG2,\nG3,2019-12-31\n",
+    );
+    f.table(
+        "2019-06-30",
+        "groups.csv",
+        "编号,到期日期,状态\nG2,,\nG3,2019-12-31,解散\n",
+    );
+    let t = f.report().groups.unwrap().totals;
+    // G1 ended on 2019-03-01 and is gone: expired; G3 was closed before its end: dissolved.
+    assert_eq!((t.expired, t.dissolved, t.retained), (1, 1, 1));
+    // 期限 = 长期 keeps a group with an end date standing: dissolved, not expired.
+    let f = Fixture::new();
+    let table = "编号,期限,到期日期\nG1,长期,2019-03-01\n";
+    f.table("2019-01-01", "groups.csv", table);
+    f.table(
+        "2019-06-30",
+        "groups.csv",
+        "编号,期限,到期日期,状态\nG1,长期,2019-03-01,解散\n",
+    );
+    let t = f.report().groups.unwrap().totals;
+    assert_eq!((t.expired, t.dissolved), (0, 1));
+}
+
+/// Merge targets that are the item itself, a loop or a dissolved item were accepted
+/// silently; they are listed in quality.merge_problems (the figures stand: merged).
+#[test]
+fn merge_targets_into_itself_a_loop_or_a_dissolved_item_are_reported() {
+    let f = Fixture::new();
+    let baseline =
+        "编号,单位,状态\nG1,U1,\nG2,U1,\nG3,U1,\nG4,U2,\nG5,U2,\nG6,U3,\nG7,U3,\nG8,U3,\n";
+    f.table("2019-01-01", "groups.csv", baseline);
+    f.table(
+        "2019-06-30",
+        "groups.csv",
+        "编号,单位,状态,合并至\n\
+         G1,U1,合并,G1\n\
+         G2,U1,合并,G3\nG3,U1,合并,G2\n\
+         G4,U2,合并,G5\nG5,U2,解散,\n\
+         G6,U3,合并,G7\nG7,U3,合并,G8\nG8,U3,,\n",
+    );
+    let report = f.report();
+    assert_eq!(report.groups.as_ref().unwrap().totals.merged, 6);
+    let json: serde_json::Value =
+        serde_json::from_slice(&jianfu::render::metrics_json(&report).bytes).unwrap();
+    let problems: Vec<(String, String, String)> = json["quality"]["merge_problems"]
+        .as_array()
+        .expect("quality.merge_problems in metrics.json")
+        .iter()
+        .map(|p| {
+            let chain: Vec<&str> = p["chain"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect();
+            (
+                p["id"].as_str().unwrap().to_string(),
+                p["problem"].as_str().unwrap().to_string(),
+                chain.join(">"),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String, String)> = [
+        ("G1", "self", "G1>G1"),
+        ("G2", "loop", "G2>G3>G2"),
+        ("G3", "loop", "G3>G2>G3"),
+        ("G4", "target_dissolved", "G4>G5"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    // G6 → G7 → G8 (in use) is a fine chain.
+    assert_eq!(problems, expected);
+    let view = jianfu::present::view::view(&report);
+    assert!(
+        view.problems
+            .iter()
+            .any(|p| p.contains("4处合并去向有误") && p.contains("G4→G5（并入已解散的群或账号）")),
+        "{:#?}",
+        view.problems
+    );
+}

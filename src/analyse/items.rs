@@ -15,6 +15,15 @@ pub const EXPIRED: &str = "expired";
 pub const DISSOLVED: &str = "dissolved";
 pub const NEW: &str = "new";
 
+/// Whether a group is stage work (阶段性): its 期限 says so, or it has no 期限 and has an
+/// end date (到期日期) — a table without a 期限 column still expires its groups. Only 期限
+/// = 长期 makes a group with an end date standing. Never null.
+pub fn stage_work(term: Expr, expires: Expr) -> Expr {
+    when(term.clone().is_not_null())
+        .then(term.eq(lit("stage")))
+        .otherwise(expires.is_not_null())
+}
+
 /// What the disposition of one kind needs from a snapshot.
 pub struct Side<'a> {
     /// The kind's table (typed by `load`).
@@ -121,36 +130,84 @@ fn removed_by_tables(before: &DataFrame, after: &DataFrame) -> PolarsResult<Data
     Ok(removed)
 }
 
+/// For each id of the `earlier` tables (oldest first), the latest non-blank value of each
+/// of [`DIMENSIONS`], as `<name>_h`.
+fn earlier_keys(earlier: &[&DataFrame]) -> PolarsResult<LazyFrame> {
+    let parts: Vec<LazyFrame> = earlier
+        .iter()
+        .enumerate()
+        .map(|(k, frame)| {
+            let mut columns = vec![col("id"), lit(k as u32).alias("_k")];
+            for name in DIMENSIONS {
+                columns.push(if frame.schema().contains(name) {
+                    col(name)
+                } else {
+                    lit(NULL).cast(DataType::String).alias(name)
+                });
+            }
+            (*frame).clone().lazy().select(columns)
+        })
+        .collect();
+    Ok(concat(parts, UnionArgs::default())?
+        .group_by([col("id")])
+        .agg(DIMENSIONS.map(|name| {
+            col(name)
+                .sort_by([col("_k")], SortMultipleOptions::default())
+                .drop_nulls()
+                .last()
+                .alias(suffixed(name, "h"))
+        })))
+}
+
 /// Every item active at the baseline or now, with its latest attributes, its disposition
 /// and the members it lost. `current` is the current snapshot's date as days since 1970.
-pub fn items(before: Side, after: Side, current_days: i32) -> PolarsResult<LazyFrame> {
-    let joined = side_frame(before.items, "b").join(
+/// `earlier`: the kind's tables of the snapshots between the baseline and the current one
+/// (the baseline's is `before`), oldest first, where a key left blank now is looked up.
+pub fn items(
+    before: Side,
+    after: Side,
+    earlier: &[&DataFrame],
+    current_days: i32,
+) -> PolarsResult<LazyFrame> {
+    let mut joined = side_frame(before.items, "b").join(
         side_frame(after.items, "c"),
         [col("id")],
         [col("id")],
         JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
     );
+    // A key left blank in the current row (a dissolved group's row often holds only its
+    // status) falls back to its latest non-blank value in an earlier snapshot.
+    let fallback = if earlier.is_empty() {
+        "b"
+    } else {
+        let mut history = vec![before.items];
+        history.extend_from_slice(earlier);
+        joined = joined.join(
+            earlier_keys(&history)?,
+            [col("id")],
+            [col("id")],
+            JoinArgs::new(JoinType::Left),
+        );
+        "h"
+    };
     let active = |side: &str| {
         col(suffixed("status", side))
             .eq(lit("active"))
             .fill_null(lit(false))
     };
-    let in_current = col("status_c").is_not_null();
     // An item is described as last recorded, so a group that moved unit counts under its
     // new unit in every column and after = before − closed + new holds in every row.
     let latest = |name: &str| {
-        when(in_current.clone())
-            .then(col(suffixed(name, "c")))
-            .otherwise(col(suffixed(name, "b")))
-            .alias(name)
+        coalesce(&[col(suffixed(name, "c")), col(suffixed(name, fallback))]).alias(name)
     };
     let merged = col("status_c")
         .eq(lit("merged"))
         .fill_null(lit(false))
         .or(col("merged_into_c").is_not_null());
-    let stage = coalesce(&[col("term_c"), col("term_b")])
-        .eq(lit("stage"))
-        .fill_null(lit(false));
+    let stage = stage_work(
+        coalesce(&[col("term_c"), col("term_b")]),
+        coalesce(&[col("expires_c"), col("expires_b")]),
+    );
     let expired = stage.and(
         coalesce(&[col("expires_c"), col("expires_b")])
             .cast(DataType::Int32)

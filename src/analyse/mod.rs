@@ -10,7 +10,8 @@ pub mod rules;
 use crate::load::schema::TableKind;
 use crate::load::{Inventory, Snapshot, Table};
 use crate::model::{
-    CampaignInfo, Change, KindFigures, Quality, Report, SCHEMA_VERSION, TableInfo, TrendPoint,
+    CampaignInfo, Change, Kind, KindFigures, MergeFault, MergeProblem, Quality, Report,
+    SCHEMA_VERSION, TableInfo, TrendPoint,
 };
 use engine::Run;
 use polars::prelude::*;
@@ -21,10 +22,12 @@ pub fn analyse(inventory: &Inventory) -> PolarsResult<Report> {
     std::thread::scope(|scope| {
         let rules = scope.spawn(|| rules::evaluate(inventory, &inventory.config.rules));
         let report = figures(inventory);
-        let rules = rules
+        let (rules, unchecked_rules) = rules
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        Ok(Report { rules, ..report? })
+        let mut report = report?;
+        report.quality.unchecked_rules = unchecked_rules;
+        Ok(Report { rules, ..report })
     })
 }
 
@@ -135,6 +138,11 @@ fn kind_figures(
             _ => None,
         }
     }
+    let snapshots = &inventory.snapshots;
+    let between: Vec<&DataFrame> = snapshots[1..snapshots.len().saturating_sub(1).max(1)]
+        .iter()
+        .filter_map(|s| s.table(kind).map(|t| &t.frame))
+        .collect();
     let rows = items::items(
         items::Side {
             items: &before.frame,
@@ -144,6 +152,7 @@ fn kind_figures(
             items: &after.frame,
             members: members(kind, distinct.1),
         },
+        &between,
         days_since_epoch(inventory.current().date),
     )?;
     figures::kind_figures(with_unit_directory(rows, units)).map(Some)
@@ -211,6 +220,7 @@ fn trend_point(
                 items: &now.frame,
                 members: None,
             },
+            &[],
             days_since_epoch(snapshot.date),
         )?;
         let totals = figures::totals(rows)?;
@@ -245,8 +255,79 @@ fn table_info(inventory: &Inventory, snapshot: Option<String>, table: &Table) ->
     }
 }
 
+/// How many targets a chain of merges is followed through before giving up.
+const MAX_MERGE_HOPS: usize = 100;
+
+/// Merge targets of one table that cannot be right: the item itself, a loop, or an item
+/// dissolved (followed through targets that are themselves merged). The item still counts
+/// as merged; these are warnings.
+fn merge_problems(table: &Table) -> PolarsResult<Vec<MergeProblem>> {
+    if !table.has("merged_into") {
+        return Ok(Vec::new());
+    }
+    let frame = &table.frame;
+    let ids = frame.column("id")?.str()?;
+    let status = frame.column("status")?.str()?;
+    let targets = frame.column("merged_into")?.str()?;
+    let units = frame.column("unit")?.str()?;
+    let index: crate::FastMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| id.map(|id| (id, i)))
+        .collect();
+    let mut found = Vec::new();
+    for (i, target) in targets.iter().enumerate() {
+        let (Some(id), Some(_)) = (ids.get(i), target) else {
+            continue;
+        };
+        let mut chain = vec![i];
+        let problem = loop {
+            let at = *chain.last().expect("the chain starts at the item");
+            // An unknown target is a load error; no target ends the chain.
+            let Some(&next) = targets.get(at).and_then(|t| index.get(t)) else {
+                break None;
+            };
+            let seen = chain.contains(&next);
+            chain.push(next);
+            if seen {
+                break Some(if chain.len() == 2 {
+                    MergeFault::Itself
+                } else {
+                    MergeFault::Loop
+                });
+            }
+            match status.get(next) {
+                Some("dissolved") => break Some(MergeFault::TargetDissolved),
+                Some("merged") if chain.len() <= MAX_MERGE_HOPS => {}
+                _ => break None,
+            }
+        };
+        if let Some(problem) = problem {
+            found.push(MergeProblem {
+                kind: table.kind.items().unwrap_or(Kind::Groups),
+                unit: units.get(i).map(str::to_string),
+                id: crate::privacy::shown_id(id),
+                problem,
+                chain: chain
+                    .iter()
+                    .map(|&k| crate::privacy::shown_id(ids.get(k).unwrap_or_default()))
+                    .collect(),
+            });
+        }
+    }
+    found.sort_by(|a, b| {
+        (a.unit.is_none(), &a.unit, &a.id).cmp(&(b.unit.is_none(), &b.unit, &b.id))
+    });
+    Ok(found)
+}
+
 fn quality(inventory: &Inventory, distinct: &[Option<DataFrame>]) -> PolarsResult<Quality> {
     let mut quality = Quality::default();
+    for kind in [TableKind::Groups, TableKind::Accounts] {
+        if let Some(table) = inventory.current().table(kind) {
+            quality.merge_problems.extend(merge_problems(table)?);
+        }
+    }
     if let Some(units) = &inventory.units {
         quality.tables.push(table_info(inventory, None, units));
     }

@@ -179,11 +179,19 @@ fn read_csv_in_blocks(
     };
     // Columns no figure reads are not parsed, unless a row's read cells are all blank:
     // then only the unread cells say whether the row is blank or holds an error.
-    let needed: Vec<usize> = mapped
+    // Other columns naming the id are read too: a running number in the chosen one is
+    // checked against them ([`table::shadowed_ids`]).
+    let mut needed: Vec<usize> = mapped
         .iter()
         .filter(|m| !unread.contains(&m.spec.canonical))
         .map(|m| m.index)
+        .chain(
+            table::shadowed_ids(kind, &header_cells, &mapped)
+                .into_iter()
+                .map(|(index, _)| index),
+        )
         .collect();
+    needed.sort_unstable();
     let projected = needed.len() < width && !needed.is_empty();
     let mut raw = read(projected.then_some(needed))?;
     let mut keep = non_blank_rows(&raw);
@@ -269,20 +277,9 @@ fn may_break_cell_limits(text: &str) -> bool {
             .any(|(start, end)| end - start > super::limits::MAX_CELL_CHARS)
 }
 
-/// Whether free text may hold a phone or ID-card number (a run of 11+ digits).
+/// Whether free text may hold a phone or ID-card number ([`crate::privacy::may_hold_number`]).
 fn may_hold_number(s: &str) -> bool {
-    let mut run = 0;
-    for b in s.bytes() {
-        if b.is_ascii_digit() {
-            run += 1;
-            if run >= 11 {
-                return true;
-            }
-        } else {
-            run = 0;
-        }
-    }
-    false
+    crate::privacy::may_hold_number(s)
 }
 
 fn clean<'a>(ty: ValueType, s: &'a str) -> Option<Cow<'a, str>> {
@@ -353,10 +350,10 @@ fn type_column(
     let ca = text.str().expect("String");
     let blank = |v: Option<&str>| v.is_none_or(|s| values::trim_spaces(s).is_empty());
     match ty {
-        ValueType::Text | ValueType::Id => {
+        ValueType::Text | ValueType::Id | ValueType::IdRef => {
             // Already clean (the usual case in big tables): the column is kept as read.
             let as_read = ca.iter().all(|v| match v {
-                None => ty == ValueType::Text,
+                None => ty != ValueType::Id,
                 Some(s) => is_clean(s) && !(ty == ValueType::Text && may_hold_number(s)),
             });
             if as_read {
@@ -431,7 +428,9 @@ fn type_column(
             out.with_name(name).into_column()
         }
         ValueType::Date => {
-            let mut memo: FastMap<&str, Option<i32>> = FastMap::default();
+            // Typed by `values::read_date`, as on the grid path; CSV and Parquet cells are
+            // text, never a workbook's number, so a bare serial is not a date here.
+            let mut memo: FastMap<&str, Result<i32, Expected>> = FastMap::default();
             let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
             let out: Int32Chunked = ca
                 .iter()
@@ -442,12 +441,16 @@ fn type_column(
                     }
                     let s = v.unwrap_or_default();
                     let d = *memo.entry(s).or_insert_with(|| {
-                        values::parse_date(s).map(|d| (d - epoch).num_days() as i32)
+                        values::read_date(values::DateCell::Text(s))
+                            .map(|d| (d - epoch).num_days() as i32)
                     });
-                    if d.is_none() {
-                        bad(i, s.to_string(), ProblemKind::BadValue(Expected::Date));
+                    match d {
+                        Ok(d) => Some(d),
+                        Err(expected) => {
+                            bad(i, s.to_string(), ProblemKind::BadValue(expected));
+                            None
+                        }
                     }
-                    d
                 })
                 .collect();
             out.with_name(name)
@@ -657,6 +660,36 @@ fn concat(blocks: Vec<Column>) -> Option<Column> {
     Some(column)
 }
 
+/// The grid path's check of an id column holding a running number while another column
+/// names the id ([`table::running_number_id`]), on raw columns.
+fn check_running_id(
+    kind: TableKind,
+    file: &str,
+    header: &[Cell],
+    mapped: &[table::Mapped],
+    raw: &[Column],
+    problems: &mut Problems,
+) {
+    let shadowed = table::shadowed_ids(kind, header, mapped);
+    let Some(id) = mapped.iter().find(|m| m.spec.canonical == "id") else {
+        return;
+    };
+    if shadowed.is_empty() {
+        return;
+    }
+    let running = |index: usize| {
+        raw.get(index)
+            .and_then(|c| c.cast(&DataType::String).ok())
+            .is_some_and(|c| c.str().is_ok_and(|ca| table::is_running_number(ca.iter())))
+    };
+    if running(id.index)
+        && let Some((_, other)) = shadowed.iter().find(|(index, _)| !running(*index))
+    {
+        let rows = raw.first().map_or(0, Column::len);
+        problems.push(table::running_number_id(file, &id.header, rows, other));
+    }
+}
+
 /// Types raw columns (one per header cell) as a table of `kind`. `keep`: the rows that
 /// are not blank, when some are ([`non_blank_rows`]).
 #[allow(clippy::too_many_arguments)]
@@ -717,6 +750,7 @@ fn type_columns(
     for problem in cell_problems {
         problems.push(problem);
     }
+    check_running_id(kind, file, &header_cells, &mapped, &raw, problems);
     drop(raw);
     let mut columns = Vec::with_capacity(kind.columns().len() + 1);
     for spec in kind.columns() {
@@ -805,10 +839,18 @@ mod tests {
             ,,,,,,,,\n\
             LC0003,谋道镇防汛群,钉钉,谋道镇,-3,2019-13-01,永远,也许,不知道\n\
             ,空编号群,微信,,,20190611,,,\n\
-            LC0001,重复,微信,,12.0,43627,,Y,合并\n";
+            LC0001,重复,微信,,12.0,43627,,Y,合并\n\
+            LC0004,未满一日,微信,,1,2024.3,,,\n\
+            LC0005,电话138-1234-5678,微信,,1,2019年,,,\n";
         let (table, problems) = both(TableKind::Groups, "groups.csv", text);
         let table = table.unwrap();
-        assert_eq!(table.frame.height(), 5);
+        assert_eq!(table.frame.height(), 7);
+        let partial = problems
+            .iter()
+            .filter(|p| p.kind == ProblemKind::BadValue(Expected::WholeDate))
+            .count();
+        // 43627 as text, 2024.3 and 2019年: none is a whole date.
+        assert_eq!(partial, 3, "{problems:?}");
         let rows: Vec<u32> = table
             .frame
             .column(ROW)
@@ -817,8 +859,38 @@ mod tests {
             .unwrap()
             .into_no_null_iter()
             .collect();
-        assert_eq!(rows, vec![3, 4, 6, 7, 8]);
+        assert_eq!(rows, vec![3, 4, 6, 7, 8, 9, 10]);
         assert!(problems.len() >= 6, "{problems:?}");
+    }
+
+    #[test]
+    fn running_number_ids_are_refused_alike_on_both_paths() {
+        let (_, problems) = both(
+            TableKind::Groups,
+            "groups.csv",
+            "群编号,编号,名称\n1,G1,a\n2,G2,b\n",
+        );
+        assert!(
+            matches!(problems.as_slice(), [p] if matches!(p.kind, ProblemKind::RunningNumberId { rows: 2, .. })),
+            "{problems:?}"
+        );
+        // The table's own id header wins over a bare 编号 on both paths, and 序号 loses.
+        for text in ["编号,群编号\n1,G1\n2,G2\n", "序号,编号\n1,G1\n2,G2\n"] {
+            let (table, problems) = both(TableKind::Groups, "groups.csv", text);
+            assert!(problems.is_empty(), "{problems:?}");
+            let ids: Vec<_> = table
+                .unwrap()
+                .frame
+                .column("id")
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .flatten()
+                .map(str::to_string)
+                .collect();
+            assert_eq!(ids, ["G1", "G2"], "{text}");
+        }
     }
 
     #[test]

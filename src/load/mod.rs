@@ -12,6 +12,7 @@ pub mod problem;
 pub mod schema;
 pub mod table;
 pub mod values;
+pub mod words;
 
 use crate::config::{CampaignConfig, DEFAULT_MAX_TABLE_BYTES};
 use crate::load::campaign::{CampaignDir, discover, shown};

@@ -26,6 +26,8 @@ pub struct Problem {
 pub enum Expected {
     Count,
     Date,
+    /// A year, a year and month, or a bare number that is not an Excel date.
+    WholeDate,
     Bool,
     Status,
     Term,
@@ -86,6 +88,9 @@ pub enum ProblemKind {
     EmptyRequired,
     /// A cell cannot be read as the column's type.
     BadValue(Expected),
+    /// The id column holds the running number 1..`rows` while column `other` also names
+    /// the id and holds something else.
+    RunningNumberId { rows: usize, other: String },
     /// The same id appears twice in one table.
     DuplicateId { first_row: usize },
     /// merged_into names no item of the snapshot.
@@ -179,7 +184,7 @@ fn shorten(v: &str) -> String {
 
 impl Expected {
     fn describe(self, lang: Lang) -> String {
-        use crate::load::values::{
+        use crate::load::words::{
             ACTIVE_WORDS, DISSOLVED_WORDS, MERGED_WORDS, STAGE_WORDS, STANDING_WORDS,
         };
         match self {
@@ -193,6 +198,12 @@ impl Expected {
                 .pick(
                     "应为日期，如 2019-06-11、2019/6/11、2019.6.11、2019年6月11日、20190611 或 Excel 日期",
                     "expected a date such as 2019-06-11, 2019/6/11, 2019.6.11, 2019年6月11日, 20190611 or an Excel date",
+                )
+                .into(),
+            Expected::WholeDate => lang
+                .pick(
+                    "不是完整的日期（只有年份或年月，或是不能当作 Excel 日期的数字）：请写成 2024-03-31 这样的完整日期",
+                    "not a whole date (a year, a year and month, or a number that is not an Excel date): write a whole date such as 2024-03-31",
                 )
                 .into(),
             Expected::Bool => lang
@@ -286,6 +297,8 @@ impl ProblemKind {
             (EmptyRequired, Lang::Zh) => "不能为空：每一行都要填写".into(),
             (EmptyRequired, Lang::En) => "must not be empty: every row needs one".into(),
             (BadValue(expected), _) => expected.describe(lang),
+            (RunningNumberId { rows, other }, Lang::Zh) => format!("此列被当作编号，但填的是从 1 到 {rows} 的流水号，而「{other}」列另有编号：流水号随增删行而变，无法跨期比对同一个群或账号。请在此列填写真正的编号，或删去其中一列（流水号列的表头请写 序号）"),
+            (RunningNumberId { rows, other }, Lang::En) => format!("this column is read as the id but holds a running number from 1 to {rows}, while column '{other}' holds other ids: a running number shifts when rows are added or deleted and cannot match an item across snapshots. Put the real ids in this column, or remove one of the two (head a running-number column 序号)"),
             (DuplicateId { first_row }, Lang::Zh) => format!("编号重复：第 {first_row} 行已使用同一编号；同一快照中编号必须唯一"),
             (DuplicateId { first_row }, Lang::En) => format!("duplicate id: row {first_row} has the same id; ids must be unique within a snapshot"),
             (UnknownMergeTarget, Lang::Zh) => "合并目标不存在：本快照的同类台账中没有这个编号".into(),

@@ -86,6 +86,9 @@ pub enum ValueType {
     Text,
     /// An identifier: text, required on every row.
     Id,
+    /// The id of another item (合并至): text, optional, kept as written — never masked,
+    /// so that it matches the id it names even when that id looks like a phone number.
+    IdRef,
     /// An integer ≥ 0.
     Count,
     Date,
@@ -151,7 +154,7 @@ const GROUPS: &[ColumnSpec] = &[
     col("expires", &["到期日期", "结束日期", "解散日期"], Date),
     col("filed", &["是否报备", "报备", "是否备案"], Bool),
     col("status", &["状态", "处置", "处置情况"], Status),
-    col("merged_into", &["合并至", "并入", "合并到"], Text),
+    col("merged_into", &["合并至", "并入", "合并到"], IdRef),
     col("messages_30d", &["近30日消息数", "月消息数"], Count),
 ];
 
@@ -173,7 +176,7 @@ const ACCOUNTS: &[ColumnSpec] = &[
     col("created", &["创建日期", "开通日期"], Date),
     col("filed", &["是否报备", "报备", "是否备案"], Bool),
     col("status", &["状态", "处置", "处置情况"], Status),
-    col("merged_into", &["合并至", "并入", "合并到"], Text),
+    col("merged_into", &["合并至", "并入", "合并到"], IdRef),
 ];
 
 const MEMBERS: &[ColumnSpec] = &[

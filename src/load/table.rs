@@ -59,21 +59,38 @@ pub(super) fn find_header(kind: TableKind, grid: &Grid) -> Option<usize> {
         })
 }
 
-/// Maps header cells to canonical columns. When several headers name one column (a
-/// sheet with both 序号 and 群编号), the one listed first among the aliases wins, so the
-/// running number 序号 never shadows a real id.
+/// How generic an id header is: the table's own (群编号, 群ID, 账号编号…) 0, a bare 编号
+/// or ID 1, the running number 序号 2.
+fn id_generality(normalised: &str) -> usize {
+    match normalised {
+        "序号" => 2,
+        "编号" | "id" => 1,
+        _ => 0,
+    }
+}
+
+/// Maps header cells to canonical columns. When several headers name one column, the most
+/// specific wins: for the id, the table's own header (群编号, 群ID, 账号编号…) over a bare
+/// 编号, which wins over the running number 序号 (a sheet with both 编号 and 群编号 often
+/// numbers its rows in 编号); otherwise the one listed first among the aliases.
 pub(super) fn map_columns(kind: TableKind, header: &[Cell]) -> Vec<Mapped> {
-    let mut best: BTreeMap<&'static str, (usize, Mapped)> = BTreeMap::new();
+    let mut best: BTreeMap<&'static str, ((usize, usize), Mapped)> = BTreeMap::new();
     for (index, cell) in header.iter().enumerate() {
         let written = cell.display();
         let Some(spec) = match_header(kind, &written) else {
             continue;
         };
         let h = normalise_header(&written);
-        let rank = std::iter::once(spec.canonical)
+        let generality = if spec.canonical == "id" {
+            id_generality(&h)
+        } else {
+            0
+        };
+        let position = std::iter::once(spec.canonical)
             .chain(spec.aliases.iter().copied())
             .position(|a| normalise_header(a) == h)
             .unwrap_or(usize::MAX);
+        let rank = (generality, position);
         let candidate = Mapped {
             index,
             spec,
@@ -91,6 +108,63 @@ pub(super) fn map_columns(kind: TableKind, header: &[Cell]) -> Vec<Mapped> {
     mapped
 }
 
+/// The other columns whose header names the id, besides the one [`map_columns`] chose:
+/// (position, header as written).
+pub(super) fn shadowed_ids(
+    kind: TableKind,
+    header: &[Cell],
+    mapped: &[Mapped],
+) -> Vec<(usize, String)> {
+    let Some(chosen) = mapped.iter().find(|m| m.spec.canonical == "id") else {
+        return Vec::new();
+    };
+    header
+        .iter()
+        .enumerate()
+        .filter(|&(index, cell)| {
+            index != chosen.index
+                && match_header(kind, &cell.display()).is_some_and(|s| s.canonical == "id")
+        })
+        .map(|(index, cell)| (index, values::trim_spaces(&cell.display()).to_string()))
+        .collect()
+}
+
+/// Whether a column's values are the running number 1, 2, … n (n ≥ 2) of a 序号 column.
+pub(super) fn is_running_number<S: AsRef<str>>(
+    values: impl IntoIterator<Item = Option<S>>,
+) -> bool {
+    let mut n = 0usize;
+    for value in values {
+        let number = value.and_then(|v| {
+            values::fold_width(values::trim_spaces(v.as_ref()))
+                .parse::<usize>()
+                .ok()
+        });
+        if number != Some(n + 1) {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 2
+}
+
+/// The problem of an id column holding a running number 1..n while another id column
+/// (`other`) holds something else: ids matched across snapshots would be row numbers,
+/// which shift whenever a row is added or deleted. An error rather than a warning, since
+/// every figure would be silently wrong.
+pub(super) fn running_number_id(file: &str, header: &str, rows: usize, other: &str) -> Problem {
+    Problem {
+        column: Some(header.to_string()),
+        ..Problem::file(
+            file,
+            ProblemKind::RunningNumberId {
+                rows,
+                other: other.to_string(),
+            },
+        )
+    }
+}
+
 /// The typed values of one column, as they are read.
 enum Values {
     Text(Vec<Option<String>>),
@@ -102,9 +176,11 @@ enum Values {
 impl Values {
     fn for_type(ty: ValueType, capacity: usize) -> Values {
         match ty {
-            ValueType::Text | ValueType::Id | ValueType::Status | ValueType::Term => {
-                Values::Text(Vec::with_capacity(capacity))
-            }
+            ValueType::Text
+            | ValueType::Id
+            | ValueType::IdRef
+            | ValueType::Status
+            | ValueType::Term => Values::Text(Vec::with_capacity(capacity)),
             ValueType::Count => Values::Count(Vec::with_capacity(capacity)),
             ValueType::Date => Values::Date(Vec::with_capacity(capacity)),
             ValueType::Bool => Values::Bool(Vec::with_capacity(capacity)),
@@ -174,7 +250,9 @@ fn read_cell(ty: ValueType, cell: &Cell, values: &mut Values) -> Result<(), Prob
                 ValueType::Id if text.is_empty() => return Err(ProblemKind::EmptyRequired),
                 _ if text.is_empty() => None,
                 // Free text may hold a phone or ID-card number; it never leaves load unmasked.
-                ValueType::Text => Some(crate::privacy::mask_numbers(&text)),
+                ValueType::Text if crate::privacy::may_hold_number(&text) => {
+                    Some(crate::privacy::mask_numbers(&text))
+                }
                 _ => Some(text),
             };
             v.push(value);
@@ -195,21 +273,21 @@ fn read_cell(ty: ValueType, cell: &Cell, values: &mut Values) -> Result<(), Prob
             }
         }
         (Values::Date(v), cell) => {
+            // Every date cell is typed by `values::read_date`, as on the columnar path.
             let d = match cell {
-                Cell::Date(serial) => values::date_from_serial(*serial),
-                // 20190611 typed into a number cell is a date, not serial 20 million.
-                Cell::Number(f) if *f >= 1.0e7 => values::parse_date(&cell.display()),
-                Cell::Number(f) => values::date_from_serial(*f),
+                Cell::Date(f) | Cell::Number(f) => {
+                    values::read_date(values::DateCell::WorkbookNumber(*f))
+                }
                 Cell::Text(s) if values::trim_spaces(s).is_empty() => {
                     v.push(None);
                     return Ok(());
                 }
-                Cell::Text(s) => values::parse_date(s),
-                _ => None,
+                Cell::Text(s) => values::read_date(values::DateCell::Text(s)),
+                _ => Err(Expected::Date),
             };
             match d {
-                Some(d) => v.push(Some(days_since_epoch(d))),
-                None => return bad(Expected::Date),
+                Ok(d) => v.push(Some(days_since_epoch(d))),
+                Err(expected) => return bad(expected),
             }
         }
         (Values::Bool(v), cell) => {
@@ -309,6 +387,23 @@ pub fn type_table(
                     kind,
                 ));
             }
+        }
+    }
+
+    let shadowed = shadowed_ids(kind, &grid.rows[header_at].1, &mapped);
+    if let Some(id) = mapped.iter().find(|m| m.spec.canonical == "id")
+        && !shadowed.is_empty()
+    {
+        let column = |index: usize| {
+            body.iter()
+                .map(move |(_, cells)| cells.get(index).map(Cell::display))
+        };
+        if is_running_number(column(id.index))
+            && let Some((_, other)) = shadowed
+                .iter()
+                .find(|(index, _)| !is_running_number(column(*index)))
+        {
+            problems.push(running_number_id(file, &id.header, body.len(), other));
         }
     }
 

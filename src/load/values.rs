@@ -1,6 +1,8 @@
 //! Reading one cell's value the way clerks write it: full-width digits, thousands
 //! separators, the many date forms of Excel and WPS, 是/否, and the status words.
 
+use super::words::{ACTIVE_WORDS, DISSOLVED_WORDS, MERGED_WORDS, STAGE_WORDS, STANDING_WORDS};
+use crate::load::problem::Expected;
 use chrono::{Datelike, NaiveDate};
 
 /// Folds full-width ASCII (ＱＱ, １２３, ：) to half-width and the ideographic space to a space,
@@ -62,28 +64,75 @@ pub fn date_from_serial(serial: f64) -> Option<NaiveDate> {
     base.checked_add_signed(chrono::TimeDelta::try_days(offset)?)
 }
 
-/// A date in any form clerks type: 2019-06-11, 2019/6/11, 2019.6.11, 2019年6月11日,
-/// 20190611, an Excel serial pasted as text, optionally followed by a time of day.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
+/// The years a workbook's number may stand for as an Excel date serial: 1980 to 2099
+/// (serials 29221 to 73050). No chat group or government account is older, and what
+/// clerks type by mistake falls outside: a year (2019 would be 1905-07-11), a year and
+/// month (2024.3 would be 1905-07-16, 201906 the year 2452).
+pub const SERIAL_YEARS: std::ops::RangeInclusive<i32> = 1980..=2099;
+
+/// A date cell as the file holds it. Both readers (`load::table` for workbooks and small
+/// files, `load::columnar` for big CSV and Parquet) type every date cell through
+/// [`read_date`], so they cannot disagree.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DateCell<'a> {
+    /// Text: a CSV or Parquet cell, or a workbook's text cell.
+    Text(&'a str),
+    /// A workbook's number cell, formatted as a date or not: an Excel serial, or a date
+    /// such as 20190611 typed as a number.
+    WorkbookNumber(f64),
+}
+
+/// Reads a date cell (not blank). `Err` says what was expected: [`Expected::WholeDate`]
+/// for a value that is not a whole date — a year, a year and month, a bare number that
+/// is not an Excel date — and [`Expected::Date`] for anything else unreadable.
+///
+/// Text takes the forms clerks type: 2019-06-11, 2019/6/11, 2019.6.11, 2019年6月11日,
+/// 20190611, optionally followed by a time of day. A bare number is read as an Excel
+/// serial only in a workbook's number cell, and only for a day in [`SERIAL_YEARS`]: the
+/// same digits as text (43627 in a CSV) are not a date.
+pub fn read_date(cell: DateCell) -> Result<NaiveDate, Expected> {
+    match cell {
+        DateCell::Text(s) => parse_date_text(s),
+        // 20190611 typed into a number cell is a date, not serial 20 million.
+        DateCell::WorkbookNumber(f) if (1.0e7..1.0e8).contains(&f) && f.fract() == 0.0 => {
+            let digits = format!("{}", f as i64);
+            ymd(&digits[..4], &digits[4..6], &digits[6..]).ok_or(Expected::Date)
+        }
+        DateCell::WorkbookNumber(f) => date_from_serial(f)
+            .filter(|d| SERIAL_YEARS.contains(&d.year()))
+            .ok_or(Expected::WholeDate),
+    }
+}
+
+/// A date written as text; see [`read_date`].
+fn parse_date_text(s: &str) -> Result<NaiveDate, Expected> {
     let folded = fold_width(trim_spaces(s));
     let text = folded.as_str();
     // A time of day after the date ("2019-09-28 21:14", "2019-09-28T21:14:00") is dropped.
     let date_part = text.split([' ', 'T']).next().unwrap_or(text);
-    if date_part.chars().all(|c| c.is_ascii_digit()) {
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if digits(date_part) {
+        // 20190611; anything else of digits alone is a year (2019), a year and month
+        // (201906) or a number (an Excel serial pasted as text): not a whole date.
         return match date_part.len() {
-            8 => ymd(&date_part[..4], &date_part[4..6], &date_part[6..]),
-            1..=7 => date_from_serial(date_part.parse().ok()?),
-            _ => None,
+            8 => ymd(&date_part[..4], &date_part[4..6], &date_part[6..]).ok_or(Expected::Date),
+            _ => Err(Expected::WholeDate),
         };
     }
-    if let Ok(f) = date_part.parse::<f64>() {
-        return date_from_serial(f);
+    let normalised = date_part.trim_end_matches(['日', '号']);
+    let mut parts: Vec<&str> = normalised.split(['-', '/', '.', '年', '月']).collect();
+    // 2019年 and 2024年3月 end with a separator.
+    if parts.len() > 1 && parts.last() == Some(&"") {
+        parts.pop();
     }
-    let normalised = date_part.trim_end_matches('日').trim_end_matches('号');
-    let parts: Vec<&str> = normalised.split(['-', '/', '.', '年', '月']).collect();
+    if !parts.iter().all(|p| digits(p)) {
+        return Err(Expected::Date);
+    }
     match parts.as_slice() {
-        [y, m, d] if y.len() == 4 => ymd(y, m, d),
-        _ => None,
+        [y, m, d] if y.len() == 4 => ymd(y, m, d).ok_or(Expected::Date),
+        // 2024.3, 2024-03, 2024年3月, 2019年; 43627.5 (a serial with a time, as text).
+        [_] | [_, _] => Err(Expected::WholeDate),
+        _ => Err(Expected::Date),
     }
 }
 
@@ -125,39 +174,6 @@ impl Status {
     }
 }
 
-/// Status words accepted for an active item (an empty cell is active too).
-pub const ACTIVE_WORDS: &[&str] = &[
-    "正常",
-    "保留",
-    "运营",
-    "运行",
-    "在用",
-    "使用",
-    "使用中",
-    "正常运营",
-    "正常运行",
-    "继续使用",
-    "精简成员",
-    "active",
-];
-/// Status words accepted for a dissolved item.
-pub const DISSOLVED_WORDS: &[&str] = &[
-    "解散",
-    "撤销",
-    "关停",
-    "注销",
-    "停更",
-    "停用",
-    "停运",
-    "停止运营",
-    "停止更新",
-    "关闭",
-    "删除",
-    "dissolved",
-];
-/// Status words accepted for an item merged into another.
-pub const MERGED_WORDS: &[&str] = &["合并", "整合", "并入", "迁移", "merged"];
-
 /// A status cell: empty means active; 已 before a word ("已解散") changes nothing.
 pub fn parse_status(s: &str) -> Option<Status> {
     let folded = fold_width(trim_spaces(s)).to_lowercase();
@@ -188,10 +204,6 @@ impl Term {
         }
     }
 }
-
-/// Words accepted in the 期限 column.
-pub const STANDING_WORDS: &[&str] = &["长期", "常设", "永久", "standing"];
-pub const STAGE_WORDS: &[&str] = &["阶段性", "临时", "短期", "阶段", "stage"];
 
 pub fn parse_term(s: &str) -> Option<Term> {
     let folded = fold_width(trim_spaces(s)).to_lowercase();
@@ -227,6 +239,14 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day)
     }
 
+    fn text(s: &str) -> Result<NaiveDate, Expected> {
+        read_date(DateCell::Text(s))
+    }
+
+    fn number(f: f64) -> Result<NaiveDate, Expected> {
+        read_date(DateCell::WorkbookNumber(f))
+    }
+
     #[test]
     fn every_date_form_reads_as_the_same_day() {
         for form in [
@@ -235,13 +255,15 @@ mod tests {
             "2019.6.11",
             "2019年6月11日",
             "20190611",
-            "43627",
             "２０１９－０６－１１",
             " 2019-06-11 21:14 ",
             "2019-06-11T08:00:00",
         ] {
-            assert_eq!(parse_date(form), d(2019, 6, 11), "{form}");
+            assert_eq!(text(form).ok(), d(2019, 6, 11), "{form}");
         }
+        assert_eq!(number(43627.0).ok(), d(2019, 6, 11));
+        assert_eq!(number(43627.75).ok(), d(2019, 6, 11));
+        assert_eq!(number(20190611.0).ok(), d(2019, 6, 11));
     }
 
     #[test]
@@ -260,12 +282,41 @@ mod tests {
             "2019-02-30",
             "2019-13-01",
             "六月",
-            "2019-06",
             "",
             "99999999",
+            "2019-6-x",
         ] {
-            assert_eq!(parse_date(bad), None, "{bad}");
+            assert_eq!(text(bad), Err(Expected::Date), "{bad}");
         }
+    }
+
+    /// A year, a year and month, or a bare number read as an Excel serial gave days in
+    /// 1905 or 2452.
+    #[test]
+    fn a_date_without_a_day_is_not_read_as_an_excel_serial() {
+        for partial in [
+            "2024.3",
+            "2024.12",
+            "2019",
+            "201906",
+            "2024-03",
+            "2024/3",
+            "2024年3月",
+            "2019年",
+            // An Excel serial as text is only digits: not a date outside a workbook's
+            // number cell.
+            "43627",
+            "43627.5",
+        ] {
+            assert_eq!(text(partial), Err(Expected::WholeDate), "{partial}");
+        }
+        for partial in [2024.3, 2019.0, 201906.0, 1.0, 29220.0, 73051.0, 123456789.0] {
+            assert_eq!(number(partial), Err(Expected::WholeDate), "{partial}");
+        }
+        // The plausible range: 1980-01-01 to 2099-12-31.
+        assert_eq!(number(29221.0).ok(), d(1980, 1, 1));
+        assert_eq!(number(73050.0).ok(), d(2099, 12, 31));
+        assert_eq!(number(20191345.0), Err(Expected::Date));
     }
 
     #[test]
@@ -294,8 +345,43 @@ mod tests {
         assert_eq!(parse_status("并入"), Some(Status::Merged));
         assert_eq!(parse_status("迁移"), Some(Status::Merged));
         assert_eq!(parse_status("待定"), None);
+        assert_eq!(parse_status("正常运营"), Some(Status::Active));
         assert_eq!(parse_term("阶段性"), Some(Term::Stage));
         assert_eq!(parse_term("长期"), Some(Term::Standing));
+    }
+
+    /// 新建 and 踢出 were refused although DOMAIN.md's word table lists them.
+    #[test]
+    fn every_status_word_of_the_contract_is_accepted() {
+        let contract: [(&str, Status); 21] = [
+            ("正常", Status::Active),
+            ("保留", Status::Active),
+            ("运营", Status::Active),
+            ("精简成员", Status::Active),
+            ("踢出", Status::Active),
+            ("已踢出", Status::Active),
+            ("新建", Status::Active),
+            ("僵尸群", Status::Active),
+            ("僵尸号", Status::Active),
+            ("解散", Status::Dissolved),
+            ("撤销", Status::Dissolved),
+            ("关停", Status::Dissolved),
+            ("注销", Status::Dissolved),
+            ("停更", Status::Dissolved),
+            ("停用", Status::Dissolved),
+            ("已停用", Status::Dissolved),
+            ("合并", Status::Merged),
+            ("整合", Status::Merged),
+            ("并入", Status::Merged),
+            ("迁移", Status::Merged),
+            ("已合并", Status::Merged),
+        ];
+        for (word, status) in contract {
+            assert_eq!(parse_status(word), Some(status), "{word}");
+        }
+        for unknown in ["待定", "新", "踢", "报备"] {
+            assert_eq!(parse_status(unknown), None, "{unknown}");
+        }
     }
 
     #[test]

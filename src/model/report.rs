@@ -229,6 +229,9 @@ pub struct Overlap {
     pub into_id: String,
     pub into_name: Option<String>,
     pub shared: u64,
+    /// Members of either group: jaccard = shared / union.
+    #[serde(default)]
+    pub union: u64,
     /// Jaccard similarity of the two member sets.
     pub jaccard: f64,
     /// Jaccard similarity of the names' character pairs: a second signal.
@@ -243,6 +246,63 @@ pub struct Quality {
     pub members_of_unknown_groups: u64,
     /// Member rows repeating a (group, member) pair already listed.
     pub duplicate_memberships: u64,
+    /// Merge targets (合并至) of the current snapshot that cannot be right: the item itself,
+    /// a loop, or an item that is itself dissolved. The figures stand (each such item is
+    /// counted as merged); these are warnings for the clerk.
+    #[serde(default)]
+    pub merge_problems: Vec<MergeProblem>,
+    /// Rules that could not be checked, wholly or for some rows, because the data they
+    /// need is missing: a breach there would go unreported.
+    #[serde(default)]
+    pub unchecked_rules: Vec<UncheckedRule>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct MergeProblem {
+    pub kind: Kind,
+    pub unit: Option<String>,
+    /// The merged item (masked where it looks like a phone number, as every id shown).
+    pub id: String,
+    pub problem: MergeFault,
+    /// The item and its targets in turn: [A, A]; [A, B, A]; [A, B] with B dissolved.
+    pub chain: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct UncheckedRule {
+    pub rule: RuleId,
+    pub kind: Kind,
+    pub reason: Unchecked,
+    /// The canonical column missing or left blank (admin, filed, expires, last_active,
+    /// last_post, followers, unit); null for `no_members_table`.
+    pub column: Option<String>,
+    /// Rows the rule could not check: active items of the current snapshot it applies to.
+    pub rows: u64,
+}
+
+/// What is wrong with a merge target.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum MergeFault {
+    /// Merged into itself.
+    #[serde(rename = "self")]
+    Itself,
+    /// A chain of targets comes back to an item already on it.
+    Loop,
+    /// The chain ends at an item dissolved, not in use.
+    TargetDissolved,
+}
+
+/// Why a rule could not be checked.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Unchecked {
+    /// The table lacks the column.
+    NoColumn,
+    /// Some rows leave the column empty.
+    BlankValues,
+    /// The current snapshot has no 群成员 table.
+    NoMembersTable,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -7,7 +7,9 @@ use super::format::{NONE, chinese_date, parse_date, quarter_name, report_date};
 use super::headline::reduced;
 use super::words::{dim_label, no_key, noun, rule_label};
 use crate::config::ReportConfig;
-use crate::model::{Dim, DimensionRow, Figures, Kind, KindFigures, Report, RuleId};
+use crate::model::{
+    Dim, DimensionRow, Figures, Kind, KindFigures, MergeFault, Report, RuleId, Unchecked,
+};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -218,6 +220,7 @@ pub fn view(report: &Report) -> View {
                 .to_string(),
         );
     }
+    problems.extend(data_notes(&report.quality));
     let (rectification_table, per_unit) = rectification.unzip();
     tables.extend(rectification_table);
     View {
@@ -237,6 +240,55 @@ pub fn view(report: &Report) -> View {
         tables,
         rectification: per_unit.unwrap_or_default(),
     }
+}
+
+/// Sentences on what the data left unchecked or doubtful: rules that could not be checked,
+/// merge targets that cannot be right.
+fn data_notes(quality: &crate::model::Quality) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !quality.unchecked_rules.is_empty() {
+        let parts: Vec<String> = quality
+            .unchecked_rules
+            .iter()
+            .map(|u| {
+                let why = match u.reason {
+                    Unchecked::NoColumn => "台账缺少所需的列",
+                    Unchecked::BlankValues => "所需的列未填写",
+                    Unchecked::NoMembersTable => "缺少群成员台账",
+                };
+                format!("{}（{}，{}条）", rule_label(u.rule), why, u.rows)
+            })
+            .collect();
+        notes.push(format!(
+            "数据说明：以下规定因数据不全未能核查，可能存在未发现的问题：{}。",
+            parts.join("；")
+        ));
+    }
+    if !quality.merge_problems.is_empty() {
+        const LISTED: usize = 10;
+        let mut chains: Vec<String> = quality
+            .merge_problems
+            .iter()
+            .take(LISTED)
+            .map(|m| {
+                let what = match m.problem {
+                    MergeFault::Itself => "并入自身",
+                    MergeFault::Loop => "循环并入",
+                    MergeFault::TargetDissolved => "并入已解散的群或账号",
+                };
+                format!("{}（{}）", m.chain.join("→"), what)
+            })
+            .collect();
+        if quality.merge_problems.len() > LISTED {
+            chains.push("等".to_string());
+        }
+        notes.push(format!(
+            "数据说明：{}处合并去向有误，已按合并计入，请核实：{}。",
+            quality.merge_problems.len(),
+            chains.join("；")
+        ));
+    }
+    notes
 }
 
 /// 二、主要问题 sentences on the rule breaches, pointing to the rectification annex.

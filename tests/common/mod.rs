@@ -141,3 +141,43 @@ pub fn files_under(dir: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// The text a reader of an output file can see: a PDF through pdftotext (its streams are
+/// compressed, so its bytes say nothing), a workbook's cells, any other file as text.
+pub fn readable_text(file: &Path) -> String {
+    match file.extension().and_then(|e| e.to_str()) {
+        Some("pdf") => {
+            let out = std::process::Command::new("pdftotext")
+                .args(["-enc", "UTF-8"])
+                .arg(file)
+                .arg("-")
+                .output()
+                .expect("pdftotext (poppler-utils) is needed: apt-get install poppler-utils");
+            assert!(
+                out.status.success(),
+                "pdftotext failed on {}",
+                file.display()
+            );
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        }
+        Some("xlsx") => {
+            use calamine::{Reader, open_workbook_auto};
+            let mut book = open_workbook_auto(file).unwrap();
+            let mut text = String::new();
+            for name in book.sheet_names() {
+                text += &name;
+                text.push('\n');
+                let range = book.worksheet_range(&name).unwrap();
+                for row in range.rows() {
+                    for cell in row {
+                        text += &cell.to_string();
+                        text.push('\t');
+                    }
+                    text.push('\n');
+                }
+            }
+            text
+        }
+        _ => String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned(),
+    }
+}

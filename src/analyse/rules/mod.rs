@@ -6,14 +6,18 @@ pub mod overlap;
 use crate::analyse::engine::Run;
 use crate::config::RulesConfig;
 use crate::load::{Inventory, Table};
-use crate::model::{Breach, Overlap, Rules};
-use crate::model::{Kind, RuleId};
+use crate::model::{Breach, Kind, Overlap, RuleId, Rules, Unchecked, UncheckedRule};
+use crate::privacy::shown_id;
 use chrono::NaiveDate;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
-/// Checks every rule on the current snapshot.
-pub fn evaluate(inventory: &Inventory, config: &RulesConfig) -> PolarsResult<Rules> {
+/// Checks every rule on the current snapshot. Also returns the rules that could not be
+/// checked, wholly or for some rows, for `quality.unchecked_rules`.
+pub fn evaluate(
+    inventory: &Inventory,
+    config: &RulesConfig,
+) -> PolarsResult<(Rules, Vec<UncheckedRule>)> {
     let current = inventory.current();
     let date = current.date;
     let due = date
@@ -32,7 +36,10 @@ pub fn evaluate(inventory: &Inventory, config: &RulesConfig) -> PolarsResult<Rul
         (Some(groups), Some(members)) => overlaps(groups, members, config.overlap_jaccard)?,
         _ => Vec::new(),
     };
+    let report = &inventory.config.report;
     for o in &overlaps {
+        // Rounded from the counts, as every percentage (GB/T 8170 by default).
+        let similarity = report.pct(o.shared as i64, o.union);
         found.push(Found {
             rule: RuleId::Overlap,
             kind: Kind::Groups,
@@ -40,14 +47,15 @@ pub fn evaluate(inventory: &Inventory, config: &RulesConfig) -> PolarsResult<Rul
             id: Some(o.id.clone()),
             name: o.name.clone(),
             detail: format!(
-                "与{}（{}）成员重合{}人，成员相似度{:.0}%，建议并入",
+                "与{}（{}）成员重合{}人，成员相似度{}，建议并入",
                 o.into_name.as_deref().unwrap_or(""),
                 o.into_id,
                 o.shared,
-                o.jaccard * 100.0
+                similarity
             ),
         });
     }
+    let unchecked = unchecked_rules(inventory, config)?;
     let rank = |rule: RuleId| RuleId::ALL.iter().position(|r| *r == rule);
     found.sort_by(|a, b| {
         (a.unit.is_none(), &a.unit, rank(a.rule), &a.id).cmp(&(
@@ -73,12 +81,173 @@ pub fn evaluate(inventory: &Inventory, config: &RulesConfig) -> PolarsResult<Rul
             due: due.clone(),
         })
         .collect();
-    Ok(Rules {
-        due,
-        counts,
-        breaches,
-        overlaps,
-    })
+    Ok((
+        Rules {
+            due,
+            counts,
+            breaches,
+            overlaps,
+        },
+        unchecked,
+    ))
+}
+
+/// Active rows of `frame` matching `filter`.
+fn count_active(frame: &DataFrame, filter: Expr) -> PolarsResult<u64> {
+    let n = active(frame)
+        .filter(filter)
+        .select([len().cast(DataType::UInt64).alias("n")])
+        .collect()?;
+    Ok(n.column("n")?.u64()?.get(0).unwrap_or(0))
+}
+
+/// The rules that could not be checked on the current snapshot, each with the active rows
+/// it could not check: a missing column (管理员, 是否报备, 到期日期, 最后活跃日期, 最后更新日期,
+/// 粉丝数), blank values where a rule needs them, or no members table for the overlap.
+fn unchecked_rules(
+    inventory: &Inventory,
+    config: &RulesConfig,
+) -> PolarsResult<Vec<UncheckedRule>> {
+    let current = inventory.current();
+    let mut out = Vec::new();
+    let mut note =
+        |rule: RuleId, kind: Kind, reason: Unchecked, column: Option<&str>, rows: u64| {
+            if rows > 0 {
+                out.push(UncheckedRule {
+                    rule,
+                    kind,
+                    reason,
+                    column: column.map(str::to_string),
+                    rows,
+                });
+            }
+        };
+    // A rule that reads `column` on the rows matching `applies`: all of them unchecked
+    // without the column, those leaving it blank otherwise.
+    let needs = |table: &Table, column: &str, applies: Expr| -> PolarsResult<(Unchecked, u64)> {
+        Ok(if table.has(column) {
+            (
+                Unchecked::BlankValues,
+                count_active(&table.frame, applies.and(col(column).is_null()))?,
+            )
+        } else {
+            (Unchecked::NoColumn, count_active(&table.frame, applies)?)
+        })
+    };
+    if let Some(groups) = &current.groups {
+        let stage = crate::analyse::items::stage_work(col("term"), col("expires"));
+        let (reason, rows) = needs(groups, "unit", stage.clone().not())?;
+        note(
+            RuleId::MaxGroupsPerUnit,
+            Kind::Groups,
+            reason,
+            Some("unit"),
+            rows,
+        );
+        if config.require_admin && !groups.has("admin") {
+            let rows = count_active(&groups.frame, lit(true))?;
+            note(
+                RuleId::MissingAdmin,
+                Kind::Groups,
+                Unchecked::NoColumn,
+                Some("admin"),
+                rows,
+            );
+        }
+        if config.require_filing && !groups.has("filed") {
+            let rows = new_groups(groups, inventory.baseline().groups.as_ref())?.len() as u64;
+            note(
+                RuleId::UnfiledNew,
+                Kind::Groups,
+                Unchecked::NoColumn,
+                Some("filed"),
+                rows,
+            );
+        }
+        if config.stage_overdue {
+            // 阶段性 without an end date: when it ends is unknown.
+            let stated = col("term").eq(lit("stage")).fill_null(lit(false));
+            let (reason, rows) = needs(groups, "expires", stated)?;
+            note(
+                RuleId::StageOverdue,
+                Kind::Groups,
+                reason,
+                Some("expires"),
+                rows,
+            );
+        }
+        let (reason, rows) = needs(groups, "last_active", lit(true))?;
+        note(
+            RuleId::ZombieGroup,
+            Kind::Groups,
+            reason,
+            Some("last_active"),
+            rows,
+        );
+        if current.members.is_none() {
+            let rows = count_active(&groups.frame, lit(true))?;
+            note(
+                RuleId::Overlap,
+                Kind::Groups,
+                Unchecked::NoMembersTable,
+                None,
+                rows,
+            );
+        }
+    }
+    if let Some(accounts) = &current.accounts {
+        let (reason, rows) = needs(accounts, "last_post", lit(true))?;
+        note(
+            RuleId::StaleAccount,
+            Kind::Accounts,
+            reason,
+            Some("last_post"),
+            rows,
+        );
+        let (reason, rows) = needs(accounts, "followers", lit(true))?;
+        note(
+            RuleId::SmallAccount,
+            Kind::Accounts,
+            reason,
+            Some("followers"),
+            rows,
+        );
+    }
+    Ok(out)
+}
+
+/// Ids of the groups active now and not active at the baseline.
+fn new_groups(groups: &Table, baseline: Option<&Table>) -> PolarsResult<Vec<String>> {
+    let before = was_active(baseline)?;
+    let new = active(&groups.frame)
+        .filter(col("id").is_in(lit(before).implode(false), false).not())
+        .select([col("id")])
+        .collect()?;
+    Ok(new
+        .column("id")?
+        .str()?
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect())
+}
+
+/// The ids active in a table, as a series for `is_in`.
+fn was_active(table: Option<&Table>) -> PolarsResult<Series> {
+    let before: Vec<String> = table
+        .map(|b| -> PolarsResult<Vec<String>> {
+            let ids = active(&b.frame).select([col("id")]).run()?;
+            Ok(ids
+                .column("id")?
+                .str()?
+                .iter()
+                .flatten()
+                .map(str::to_string)
+                .collect())
+        })
+        .transpose()?
+        .unwrap_or_default();
+    Ok(Series::new("before".into(), before))
 }
 
 /// A breach before it gets its due date.
@@ -125,7 +294,7 @@ fn breaches_where(
                 rule,
                 kind,
                 unit: units.get(i).map(str::to_string),
-                id: ids.get(i).map(str::to_string),
+                id: ids.get(i).map(shown_id),
                 name: names.get(i).map(str::to_string),
                 detail: detail(&rows, i)?,
             })
@@ -146,7 +315,7 @@ fn group_rules(
 ) -> PolarsResult<Vec<Found>> {
     let mut found = Vec::new();
     let frame = &groups.frame;
-    let standing = col("term").neq(lit("stage")).fill_null(lit(true));
+    let standing = crate::analyse::items::stage_work(col("term"), col("expires")).not();
     let per_unit = active(frame)
         .filter(standing.and(col("unit").is_not_null()))
         .group_by([col("unit")])
@@ -165,7 +334,7 @@ fn group_rules(
             .get_as_series(i)
             .map(|s| {
                 s.str()
-                    .map(|c| c.iter().flatten().map(str::to_string).collect())
+                    .map(|c| c.iter().flatten().map(shown_id).collect())
                     .unwrap_or_default()
             })
             .unwrap_or_default();
@@ -192,20 +361,7 @@ fn group_rules(
         )?);
     }
     if config.require_filing && groups.has("filed") {
-        let before: Vec<String> = baseline
-            .map(|b| -> PolarsResult<Vec<String>> {
-                let ids = active(&b.frame).select([col("id")]).run()?;
-                Ok(ids
-                    .column("id")?
-                    .str()?
-                    .iter()
-                    .flatten()
-                    .map(str::to_string)
-                    .collect())
-            })
-            .transpose()?
-            .unwrap_or_default();
-        let was_active = Series::new("before".into(), before);
+        let was_active = was_active(baseline)?;
         let new = active(frame).filter(
             col("id")
                 .is_in(lit(was_active).implode(false), false)
@@ -218,8 +374,7 @@ fn group_rules(
     }
     if config.stage_overdue {
         let overdue = active(frame).filter(
-            col("term")
-                .eq(lit("stage"))
+            crate::analyse::items::stage_work(col("term"), col("expires"))
                 .and(col("expires").cast(DataType::Int32).lt(lit(days(date)))),
         );
         found.extend(breaches_where(
@@ -380,11 +535,12 @@ fn overlaps(groups: &Table, members: &Table, threshold: f64) -> PolarsResult<Vec
             };
             Overlap {
                 unit: text(&units, merge),
-                id: ids.get(merge).unwrap_or_default().to_string(),
+                id: shown_id(ids.get(merge).unwrap_or_default()),
                 name: text(&names, merge),
-                into_id: ids.get(keep).unwrap_or_default().to_string(),
+                into_id: shown_id(ids.get(keep).unwrap_or_default()),
                 into_name: text(&names, keep),
                 shared: p.shared as u64,
+                union: (sets[p.a].len() + sets[p.b].len() - p.shared) as u64,
                 jaccard: p.jaccard,
                 name_similarity: similarity,
             }

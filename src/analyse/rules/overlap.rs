@@ -16,8 +16,43 @@ pub struct Pair {
     pub jaccard: f64,
 }
 
-fn prefix_len(size: usize, threshold: f64) -> usize {
-    size - ((threshold * size as f64).ceil() as usize).min(size) + 1
+/// A Jaccard threshold as the exact fraction `num / DEN`: the setting read to six
+/// decimals (0.8 → 800000 / 1000000), so every comparison is done in integers and a pair
+/// exactly at the threshold is found whatever the threshold (a float's 0.7 × 10 is
+/// 7.000000000000001, whose ceiling cut off the pairs sharing exactly 7 of 10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Threshold {
+    num: u64,
+}
+
+impl Threshold {
+    pub const DEN: u64 = 1_000_000;
+
+    /// `t` rounded to six decimals, within (0, 1].
+    pub fn new(t: f64) -> Threshold {
+        let num = if t.is_nan() {
+            Self::DEN
+        } else {
+            (t.clamp(0.0, 1.0) * Self::DEN as f64).round() as u64
+        };
+        Threshold {
+            num: num.clamp(1, Self::DEN),
+        }
+    }
+
+    /// ⌈t · size⌉: the fewest members a set must share with one of `size` members.
+    fn least_shared(self, size: usize) -> usize {
+        (self.num * size as u64).div_ceil(Self::DEN) as usize
+    }
+
+    /// shared / union ≥ t, exactly.
+    fn reached(self, shared: usize, union: usize) -> bool {
+        shared as u128 * u128::from(Self::DEN) >= u128::from(self.num) * union as u128
+    }
+}
+
+fn prefix_len(size: usize, threshold: Threshold) -> usize {
+    size - threshold.least_shared(size).min(size) + 1
 }
 
 fn intersection(x: &[u32], y: &[u32]) -> usize {
@@ -39,7 +74,7 @@ fn intersection(x: &[u32], y: &[u32]) -> usize {
 /// Every pair of sets (members as small integers, any order, duplicates allowed) with
 /// Jaccard similarity ≥ `threshold` (0 < threshold ≤ 1), sorted by (a, b).
 pub fn similar_pairs(sets: &[Vec<u32>], threshold: f64) -> Vec<Pair> {
-    let threshold = threshold.clamp(f64::MIN_POSITIVE, 1.0);
+    let threshold = Threshold::new(threshold);
     // Rank members from rare to common so prefixes hold the rarest members.
     let universe = sets
         .iter()
@@ -83,7 +118,7 @@ pub fn similar_pairs(sets: &[Vec<u32>], threshold: f64) -> Vec<Pair> {
     let mut pairs = Vec::new();
     for &x in &order {
         let xs = &ordered[x];
-        let min_size = (threshold * xs.len() as f64).ceil() as usize;
+        let min_size = threshold.least_shared(xs.len());
         let prefix = &xs[..prefix_len(xs.len(), threshold)];
         for &m in prefix {
             for &y in &index[m as usize] {
@@ -93,8 +128,7 @@ pub fn similar_pairs(sets: &[Vec<u32>], threshold: f64) -> Vec<Pair> {
                 seen_by[y] = x;
                 let shared = intersection(xs, &ordered[y]);
                 let union = xs.len() + ordered[y].len() - shared;
-                // Compare in integers where possible: shared / union ≥ threshold.
-                if shared as f64 >= threshold * union as f64 - 1e-9 {
+                if threshold.reached(shared, union) {
                     pairs.push(Pair {
                         a: x.min(y),
                         b: x.max(y),
@@ -125,7 +159,9 @@ mod tests {
                 let y: std::collections::BTreeSet<_> = sets[b].iter().collect();
                 let shared = x.intersection(&y).count();
                 let union = x.union(&y).count();
-                if union > 0 && shared as f64 >= t * union as f64 - 1e-9 {
+                // Exact: shared / union ≥ t as fractions of integers.
+                let t = Threshold::new(t);
+                if union > 0 && t.reached(shared, union) {
                     out.push((a, b, shared));
                 }
             }
@@ -159,6 +195,40 @@ mod tests {
         assert_eq!(exact[1].jaccard, 0.8);
     }
 
+    /// 0.56 × 25 is 14.000000000000002 as floats: the size cut-off rounded it up to 15
+    /// and dropped every pair sharing exactly 14 of 25 members (and 0.55 × 100, 0.68 × 75).
+    #[test]
+    fn pairs_exactly_at_a_non_default_threshold_are_found() {
+        for (t, big, small) in [
+            (0.56, 25u32, 14u32),
+            (0.56, 50, 28),
+            (0.55, 100, 55),
+            (0.68, 75, 51),
+            (0.34, 150, 51),
+            (0.7, 10, 7),
+            (0.9, 10, 9),
+        ] {
+            let sets = vec![(0..big).collect::<Vec<u32>>(), (0..small).collect()];
+            assert_eq!(found(&sets, t), vec![(0, 1, small as usize)], "t {t}");
+            // One member fewer is below the threshold.
+            let fewer = vec![(0..big).collect::<Vec<u32>>(), (0..small - 1).collect()];
+            assert!(found(&fewer, t).is_empty(), "t {t}");
+        }
+    }
+
+    #[test]
+    fn thresholds_are_read_to_six_decimals() {
+        assert_eq!(Threshold::new(0.8), Threshold { num: 800_000 });
+        assert_eq!(Threshold::new(0.7).least_shared(10), 7);
+        assert_eq!(Threshold::new(0.56).least_shared(25), 14);
+        assert_eq!(Threshold::new(0.8).least_shared(7), 6);
+        assert_eq!(Threshold::new(1.0).least_shared(3), 3);
+        assert_eq!(Threshold::new(0.0), Threshold { num: 1 });
+        assert_eq!(Threshold::new(2.0), Threshold { num: 1_000_000 });
+        assert!(Threshold::new(0.7).reached(7, 10));
+        assert!(!Threshold::new(0.7).reached(6, 10));
+    }
+
     #[test]
     fn agrees_with_brute_force_on_many_random_families() {
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
@@ -178,7 +248,7 @@ mod tests {
                         .collect()
                 })
                 .collect();
-            for t in [0.3, 0.5, 0.8, 1.0] {
+            for t in [0.3, 0.5, 0.56, 0.7, 0.8, 0.9, 1.0] {
                 assert_eq!(
                     found(&sets, t),
                     brute_force(&sets, t),
