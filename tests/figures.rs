@@ -585,10 +585,10 @@ fn merge_targets_into_itself_a_loop_or_a_dissolved_item_are_reported() {
     assert_eq!(problems, expected);
     let view = jianfu::present::view::view(&report);
     assert!(
-        view.problems
+        view.notes
             .iter()
             .any(|p| p.contains("4处合并去向有误") && p.contains("G4→G5（并入已解散的群或账号）")),
         "{:#?}",
-        view.problems
+        view.notes
     );
 }

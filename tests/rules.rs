@@ -397,7 +397,7 @@ fn rules_that_cannot_be_checked_are_listed_with_their_reason_and_rows() {
     // The report says so in a sentence.
     let view = jianfu::present::view::view(&report);
     let note = view
-        .problems
+        .notes
         .iter()
         .find(|p| p.contains("未能核查"))
         .expect("a sentence on the unchecked rules");

@@ -203,6 +203,10 @@ pub struct Rules {
     pub breaches: Vec<Breach>,
     /// Merge candidates: active groups whose members nearly coincide.
     pub overlaps: Vec<Overlap>,
+    /// The campaign's limit of standing groups per unit (`[rules]`), against which a
+    /// unit's progress is judged.
+    #[serde(default)]
+    pub max_groups_per_unit: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -72,10 +72,12 @@ pub fn for_documents(view: &View) -> Cow<'_, View> {
         date,
         current,
         baseline_date,
+        opening,
         overview,
         headlines,
         problems,
         next_steps,
+        notes,
         tables,
         rectification: _,
     } = view;
@@ -89,10 +91,12 @@ pub fn for_documents(view: &View) -> Cow<'_, View> {
         date: date.clone(),
         current: current.clone(),
         baseline_date: baseline_date.clone(),
+        opening: opening.clone(),
         overview: overview.clone(),
         headlines: headlines.clone(),
         problems: problems.clone(),
         next_steps: next_steps.clone(),
+        notes: notes.clone(),
         tables: tables.iter().map(cut).collect(),
         rectification: Vec::new(),
     })
@@ -137,10 +141,12 @@ mod tests {
             date: "2019年9月30日".into(),
             current: "2019-09-30".into(),
             baseline_date: "2019年4月30日".into(),
+            opening: String::new(),
             overview: vec![],
             headlines: vec![],
             problems: vec![],
             next_steps: vec![],
+            notes: vec![],
             tables: vec![table(rows)],
             rectification: (0..rectification)
                 .map(|i| UnitRectification {

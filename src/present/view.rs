@@ -29,6 +29,8 @@ pub struct View {
     /// The current snapshot, YYYY-MM-DD.
     pub current: String,
     pub baseline_date: String,
+    /// The sentence before 一、总体情况 that says what is reported.
+    pub opening: String,
     /// 一、总体情况: one paragraph per sentence group.
     pub overview: Vec<String>,
     /// Headline figures for the summary cards.
@@ -37,6 +39,8 @@ pub struct View {
     pub problems: Vec<String>,
     /// 三、下一步工作
     pub next_steps: Vec<String>,
+    /// 说明: the scope of the figures and what the data left unchecked or doubtful.
+    pub notes: Vec<String>,
     /// 附件 tables.
     pub tables: Vec<TableView>,
     /// Each unit's rectification list (整改清单), units in order, for handing out one by one.
@@ -180,11 +184,12 @@ pub fn view(report: &Report) -> View {
     let mut headlines = Vec::new();
     let mut problems = Vec::new();
     let mut tables = Vec::new();
+    overview.extend(combined_sentence(report, options));
     for (kind, figures) in report.kinds() {
         overview.push(kind_sentence(figures, kind, options));
         overview.extend(change_sentence(report, figures, kind, options));
         headlines.extend(kind_headlines(figures, kind, options));
-        problems.extend(lagging_units(figures, kind, options));
+        problems.extend(lagging_units(figures, kind, &report.rules, options));
         let annex = tables.len();
         tables.extend(kind_tables(figures, kind, annex, options));
     }
@@ -220,9 +225,14 @@ pub fn view(report: &Report) -> View {
                 .to_string(),
         );
     }
-    problems.extend(data_notes(&report.quality));
+    let notes = data_notes(&report.quality);
     let (rectification_table, per_unit) = rectification.unzip();
     tables.extend(rectification_table);
+    let opening = format!(
+        "{}以来，{}。现将{period}有关情况通报如下。",
+        chinese_date(baseline),
+        who_does_what(&report.campaign.region, &report.campaign.name)
+    );
     View {
         options: *options,
         title: format!("关于{period}{}情况的通报", report.campaign.name),
@@ -233,10 +243,12 @@ pub fn view(report: &Report) -> View {
         date: chinese_date(current),
         current: report.campaign.current.clone(),
         baseline_date: chinese_date(baseline),
+        opening,
         overview,
         headlines,
         problems,
         next_steps: NEXT_STEPS.iter().map(|s| s.to_string()).collect(),
+        notes,
         tables,
         rectification: per_unit.unwrap_or_default(),
     }
@@ -260,7 +272,7 @@ fn data_notes(quality: &crate::model::Quality) -> Vec<String> {
             })
             .collect();
         notes.push(format!(
-            "数据说明：以下规定因数据不全未能核查，可能存在未发现的问题：{}。",
+            "以下规定因数据不全未能核查，可能存在未发现的问题：{}。",
             parts.join("；")
         ));
     }
@@ -283,7 +295,7 @@ fn data_notes(quality: &crate::model::Quality) -> Vec<String> {
             chains.push("等".to_string());
         }
         notes.push(format!(
-            "数据说明：{}处合并去向有误，已按合并计入，请核实：{}。",
+            "{}处合并去向有误，已按合并计入，请核实：{}。",
             quality.merge_problems.len(),
             chains.join("；")
         ));
@@ -443,16 +455,30 @@ fn kind_sentence(figures: &KindFigures, kind: Kind, o: &ReportConfig) -> String 
         reduced(t),
         t.before
     );
-    s += &format!(
-        "清理前在用的{}个{noun}中，{}个停止运营，占比{}，其中解散{}个、合并{}个、阶段性工作结束后解散{}个；保留{}个",
-        t.before,
+    // Parts that are zero are left out; a single part is the whole.
+    let parts: Vec<(&str, u64)> = [
+        ("解散", t.dissolved),
+        ("合并", t.merged),
+        ("阶段性工作结束后解散", t.expired),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .collect();
+    s += &format!("清理前在用的{}个{noun}中，", t.before);
+    let closed = format!(
+        "{}个停止运营，占比{}",
         t.closed,
-        o.pct(t.closed as i64, t.before),
-        t.dissolved,
-        t.merged,
-        t.expired,
-        t.retained
+        o.pct(t.closed as i64, t.before)
     );
+    s += &match parts.as_slice() {
+        [] => "尚无停止运营的".to_string(),
+        [(only, _)] => format!("{closed}，均为{only}"),
+        _ => {
+            let each: Vec<String> = parts.iter().map(|(l, n)| format!("{l}{n}个")).collect();
+            format!("{closed}，其中{}", each.join("、"))
+        }
+    };
+    s += &format!("；保留{}个", t.retained);
     if t.trimmed > 0 {
         s += &format!(
             "，其中{}个精简了成员，累计移出成员{}人次",
@@ -483,6 +509,10 @@ fn change_sentence(
             now.accounts_change.as_ref()?,
         ),
     };
+    // Against the baseline the overview has said it all already.
+    if change.since == report.campaign.baseline {
+        return None;
+    }
     let before = figures.totals.before;
     // Both ratios share the baseline denominator, so their difference is exact.
     let points = active.0 as i64 - active.1 as i64;
@@ -524,19 +554,32 @@ fn kind_headlines(figures: &KindFigures, kind: Kind, o: &ReportConfig) -> Vec<He
     ]
 }
 
-/// Units whose reduction ratio falls well short of the campaign's, named as a notice does.
-fn lagging_units(figures: &KindFigures, kind: Kind, o: &ReportConfig) -> Vec<String> {
+/// Units named in a notice when they could still do better: a reduction ratio under half
+/// the campaign's, and still more items than allowed — for groups, more than
+/// `max_groups_per_unit`; for accounts, more than the campaign's own pace would leave
+/// (its ratio applied to the unit, rounded up). The worst few by name, the rest counted.
+fn lagging_units(
+    figures: &KindFigures,
+    kind: Kind,
+    rules: &crate::model::Rules,
+    o: &ReportConfig,
+) -> Vec<String> {
+    const NAMED: usize = 5;
     let t = &figures.totals;
-    if t.before == 0 {
+    if t.before == 0 || reduced(t) <= 0 {
         return vec![];
     }
-    // Compare ratios exactly by cross-multiplying the integer counts.
-    let behind: Vec<&DimensionRow> = figures
+    let allowed = |f: &Figures| match kind {
+        Kind::Groups => rules.max_groups_per_unit,
+        Kind::Accounts => (f.before * t.after).div_ceil(t.before),
+    };
+    // Ratios compared exactly, by cross-multiplying the integer counts.
+    let mut behind: Vec<&DimensionRow> = figures
         .by_unit
         .iter()
-        .filter(|r| r.figures.before > 0)
+        .filter(|r| r.key.is_some() && r.figures.before > 0)
+        .filter(|r| r.figures.after > allowed(&r.figures))
         .filter(|r| {
-            // unit ratio < half the overall ratio
             let unit = 2 * i128::from(reduced(&r.figures)) * i128::from(t.before);
             unit < i128::from(reduced(t)) * i128::from(r.figures.before)
         })
@@ -544,13 +587,23 @@ fn lagging_units(figures: &KindFigures, kind: Kind, o: &ReportConfig) -> Vec<Str
     if behind.is_empty() {
         return vec![];
     }
+    // Worst first: the lowest ratio, then the most items left.
+    behind.sort_by(|a, b| {
+        let (fa, fb) = (&a.figures, &b.figures);
+        (i128::from(reduced(fa)) * i128::from(fb.before))
+            .cmp(&(i128::from(reduced(fb)) * i128::from(fa.before)))
+            .then(fb.after.cmp(&fa.after))
+            .then(a.key.cmp(&b.key))
+    });
     let named: Vec<String> = behind
         .iter()
-        .take(10)
+        .take(NAMED)
         .map(|r| {
             format!(
-                "{}（{}）",
+                "{}（{}→{}，精简占比{}）",
                 r.key.as_deref().unwrap_or(NONE),
+                r.figures.before,
+                r.figures.after,
                 o.pct(reduced(&r.figures), r.figures.before)
             )
         })
@@ -560,13 +613,56 @@ fn lagging_units(figures: &KindFigures, kind: Kind, o: &ReportConfig) -> Vec<Str
     } else {
         String::new()
     };
+    let limit = match kind {
+        Kind::Groups => format!("在用数量仍超过每单位{}个的上限", rules.max_groups_per_unit),
+        Kind::Accounts => "在用数量仍高于按总体进度应保留的数量".to_string(),
+    };
     vec![format!(
-        "部分单位{}清理进度滞后，精简占比不足总体水平（{}）的一半：{}{}。",
+        "部分单位{}清理进度滞后，精简占比不足总体水平（{}）的一半，{limit}：{}{}。",
         noun(kind),
         o.pct(reduced(t), t.before),
         named.join("、"),
         more
     )]
+}
+
+/// 利川市深入开展微信工作群清理整治: the place named once — not
+/// 湖北省利川市深入开展利川市微信工作群清理整治.
+fn who_does_what(region: &str, name: &str) -> String {
+    // The region's last level: 湖北省利川市 → 利川市.
+    let own = ["省", "自治区", "特别行政区"]
+        .iter()
+        .filter_map(|level| region.rfind(level).map(|i| &region[i + level.len()..]))
+        .filter(|rest| !rest.is_empty())
+        .min_by_key(|rest| rest.len())
+        .unwrap_or(region);
+    // A name that starts with (most of) the place names it already: 平顶山高新区… in
+    // 河南省平顶山市高新区.
+    let shared = own
+        .chars()
+        .zip(name.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    match name.strip_prefix(own).filter(|_| !own.is_empty()) {
+        Some(rest) if !rest.is_empty() => format!("{own}深入开展{rest}"),
+        _ if region.is_empty() || shared >= 2 => format!("深入开展{name}"),
+        _ => format!("{region}深入开展{name}"),
+    }
+}
+
+/// Both kinds together, from the added counts, rounded once — as provincial notices
+/// give it. Only when the campaign has both.
+fn combined_sentence(report: &Report, o: &ReportConfig) -> Option<String> {
+    let (Some(groups), Some(accounts)) = (&report.groups, &report.accounts) else {
+        return None;
+    };
+    let before = groups.totals.before + accounts.totals.before;
+    let after = groups.totals.after + accounts.totals.after;
+    let cut = before as i64 - after as i64;
+    Some(format!(
+        "工作群和政务新媒体合计由{before}个精简到{after}个，精简占比{}（{cut}/{before}）。",
+        o.pct(cut, before)
+    ))
 }
 
 fn kind_tables(
@@ -681,6 +777,170 @@ mod tests {
         assert_eq!(
             v.overview[1],
             "与上期（2019年6月30日）相比，在用工作群由1100个变为450个，其间停止运营660个、新建10个，精简占比提高32.5个百分点。"
+        );
+    }
+
+    /// A campaign's report from its figures: `groups` and `accounts` as metrics.json
+    /// writes them (or null), two snapshots, the rules' limit of one group per unit.
+    fn report(groups: serde_json::Value, accounts: serde_json::Value) -> Report {
+        serde_json::from_value(serde_json::json!({
+            "schema_version": 1,
+            "campaign": {"id": "x", "name": "利川市微信工作群清理整治", "region": "湖北省利川市",
+                "authority": "", "baseline": "2019-04-30", "current": "2019-09-30",
+                "snapshots": ["2019-04-30", "2019-09-30"]},
+            "groups": groups, "accounts": accounts, "burden": null,
+            "trend": [
+                {"date": "2019-04-30", "groups": 10, "accounts": 10, "groups_change": null, "accounts_change": null},
+                {"date": "2019-09-30", "groups": 4, "accounts": 6,
+                    "groups_change": {"since": "2019-04-30", "new": 0, "closed": 6},
+                    "accounts_change": {"since": "2019-04-30", "new": 0, "closed": 4}}
+            ],
+            "rules": {"due": "2019-10-30", "counts": {}, "breaches": [], "overlaps": [],
+                "max_groups_per_unit": 1},
+            "quality": {"tables": [], "members_of_unknown_groups": 0, "duplicate_memberships": 0}
+        }))
+        .unwrap()
+    }
+
+    /// Figures as metrics.json writes them, closed and ratios derived.
+    fn figures(
+        before: u64,
+        after: u64,
+        dissolved: u64,
+        merged: u64,
+        expired: u64,
+    ) -> serde_json::Value {
+        let closed = dissolved + merged + expired;
+        serde_json::json!({"before": before, "after": after, "retained": before - closed,
+            "trimmed": 0, "merged": merged, "dissolved": dissolved, "expired": expired,
+            "new": after + closed - before, "closed": closed, "reduction_ratio": null,
+            "closure_rate": null, "members_removed": 0})
+    }
+
+    fn kind(totals: serde_json::Value, units: &[(&str, serde_json::Value)]) -> serde_json::Value {
+        let mut k = totals;
+        k["by_unit"] = units
+            .iter()
+            .map(|(name, f)| {
+                let mut row = f.clone();
+                row["key"] = serde_json::json!(name);
+                row
+            })
+            .collect();
+        for dim in ["by_township", "by_level", "by_platform"] {
+            k[dim] = serde_json::json!([]);
+        }
+        k
+    }
+
+    #[test]
+    fn parts_that_are_zero_are_left_out() {
+        let only_dissolved = report(kind(figures(10, 4, 6, 0, 0), &[]), serde_json::Value::Null);
+        let v = view(&only_dissolved);
+        assert!(
+            v.overview[0].contains("6个停止运营，占比60.0%，均为解散；保留4个"),
+            "{}",
+            v.overview[0]
+        );
+        for zero in ["合并0个", "解散0个"] {
+            assert!(!v.overview[0].contains(zero), "{}", v.overview[0]);
+        }
+        let two = report(kind(figures(10, 4, 4, 2, 0), &[]), serde_json::Value::Null);
+        let v = view(&two);
+        assert!(
+            v.overview[0].contains("6个停止运营，占比60.0%，其中解散4个、合并2个；"),
+            "{}",
+            v.overview[0]
+        );
+    }
+
+    #[test]
+    fn no_change_paragraph_when_the_previous_snapshot_is_the_baseline() {
+        let v = view(&report(
+            kind(figures(10, 4, 6, 0, 0), &[]),
+            serde_json::Value::Null,
+        ));
+        assert!(
+            v.overview.iter().all(|p| !p.contains("与上期")),
+            "{:?}",
+            v.overview
+        );
+    }
+
+    #[test]
+    fn lagging_units_are_those_that_could_still_reduce() {
+        // Overall 100 → 40 (60%). 村委会 kept its one allowed group: not lagging. 单位甲
+        // kept 8 of 10 (20%, under half of 60%) and is over the limit: lagging.
+        let groups = kind(
+            figures(100, 40, 60, 0, 0),
+            &[
+                ("村委会", figures(1, 1, 0, 0, 0)),
+                ("单位甲", figures(10, 8, 2, 0, 0)),
+                ("单位乙", figures(89, 31, 58, 0, 0)),
+            ],
+        );
+        let v = view(&report(groups, serde_json::Value::Null));
+        let lagging: Vec<&String> = v.problems.iter().filter(|p| p.contains("滞后")).collect();
+        assert_eq!(lagging.len(), 1, "{:?}", v.problems);
+        assert!(
+            lagging[0].contains("单位甲（10→8，精简占比20.0%）"),
+            "{}",
+            lagging[0]
+        );
+        assert!(!lagging[0].contains("村委会"), "{}", lagging[0]);
+        assert!(lagging[0].contains("每单位1个的上限"), "{}", lagging[0]);
+    }
+
+    #[test]
+    fn the_worst_five_are_named_and_the_rest_counted() {
+        let units: Vec<(String, serde_json::Value)> = (1..=7)
+            .map(|i| (format!("单位{i}"), figures(10, 10 - (i % 2), i % 2, 0, 0)))
+            .collect();
+        let rows: Vec<(&str, serde_json::Value)> =
+            units.iter().map(|(n, f)| (n.as_str(), f.clone())).collect();
+        let groups = kind(figures(170, 66, 104, 0, 0), &rows);
+        let v = view(&report(groups, serde_json::Value::Null));
+        let line = v.problems.iter().find(|p| p.contains("滞后")).unwrap();
+        assert!(line.contains("等7个单位"), "{line}");
+        assert_eq!(line.matches("精简占比").count(), 1 + 5, "{line}");
+        // 0% before 10%: the three that kept all ten come first.
+        assert!(line.contains("单位2（10→10"), "{line}");
+    }
+
+    #[test]
+    fn both_kinds_give_a_combined_total_rounded_once() {
+        let v = view(&report(
+            kind(figures(10, 4, 6, 0, 0), &[]),
+            kind(figures(10, 6, 4, 0, 0), &[]),
+        ));
+        assert_eq!(
+            v.overview[0],
+            "工作群和政务新媒体合计由20个精简到10个，精简占比50.0%（10/20）。"
+        );
+        let single = view(&report(
+            kind(figures(10, 4, 6, 0, 0), &[]),
+            serde_json::Value::Null,
+        ));
+        assert!(single.overview.iter().all(|p| !p.contains("合计")));
+    }
+
+    #[test]
+    fn the_opening_names_the_place_once() {
+        let v = view(&report(
+            kind(figures(10, 4, 6, 0, 0), &[]),
+            serde_json::Value::Null,
+        ));
+        assert_eq!(
+            v.opening,
+            "2019年4月30日以来，利川市深入开展微信工作群清理整治。现将2019年第三季度有关情况通报如下。"
+        );
+        assert_eq!(
+            who_does_what("河南省平顶山市高新区", "平顶山高新区微信工作群专项整治"),
+            "深入开展平顶山高新区微信工作群专项整治"
+        );
+        assert_eq!(
+            who_does_what("浙江省诸暨市", "政务新媒体清理整合"),
+            "浙江省诸暨市深入开展政务新媒体清理整合"
         );
     }
 

@@ -87,6 +87,7 @@ pub fn evaluate(
             counts,
             breaches,
             overlaps,
+            max_groups_per_unit: config.max_groups_per_unit,
         },
         unchecked,
     ))
