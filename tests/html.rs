@@ -399,3 +399,98 @@ fn rounding_and_precision_follow_the_campaign_settings() {
     assert!(page("[report]\ndecimals = 0\n").contains("精简占比达12%"));
     assert!(page("[report]\ndecimals = 0\nrounding = \"half-up\"\n").contains("精简占比达13%"));
 }
+
+/// What the page looks like at `width` CSS pixels, measured in Chromium by a script added
+/// to a copy of the page: the page's own width and scroll width, every table, figure and
+/// card that is wider than its box (scroll boxes of their own excepted when `scrolls`),
+/// and the smallest chart text as drawn. The copy is shown in a frame of that width (a
+/// headless window is never narrower than 500 px), which is told the measures.
+fn measured_at(page: &Path, width: u32) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("index.html");
+    let html = std::fs::read_to_string(page).unwrap();
+    let probe = r#"<script>
+window.addEventListener("load", () => {
+  const wide = [];
+  for (const el of document.querySelectorAll(".table-wrap, figure, .card, .chart-scroll, table, svg")) {
+    const box = el.getBoundingClientRect();
+    const own = el.matches(".table-wrap, .chart-scroll") && el.getAttribute("aria-label");
+    const parent = el.parentElement.getBoundingClientRect();
+    if (own && el.scrollWidth > el.clientWidth + 1) wide.push({scrolls: el.className, label: own});
+    else if (box.right > parent.right + 1 && !el.closest(".table-wrap, .chart-scroll"))
+      wide.push({past: el.tagName + "." + el.className, right: box.right, parent: parent.right});
+  }
+  let smallest = 1e9;
+  for (const svg of document.querySelectorAll("figure svg")) {
+    const view = svg.viewBox.baseVal;
+    const scale = view && view.width ? svg.getBoundingClientRect().width / view.width : 1;
+    for (const t of svg.querySelectorAll("text")) {
+      smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize) * scale);
+    }
+  }
+  parent.postMessage(JSON.stringify({
+    width: window.innerWidth,
+    scroll: document.documentElement.scrollWidth,
+    wide: wide,
+    smallest: smallest,
+  }), "*");
+});
+</script></body>"#;
+    std::fs::write(&copy, html.replacen("</body>", probe, 1)).unwrap();
+    let host = dir.path().join("host.html");
+    std::fs::write(
+        &host,
+        format!(
+            r#"<!doctype html><html><body style="margin:0">
+<iframe src="index.html" style="width:{width}px;height:900px;border:0"></iframe>
+<script>window.addEventListener("message", e => {{ document.documentElement.dataset.layout = e.data; }});</script>
+</body></html>"#
+        ),
+    )
+    .unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let (dom, stderr) = chromium(
+        &host,
+        profile.path(),
+        &["--dump-dom", &format!("--window-size={},1000", width + 100)],
+    );
+    let parsed = Html::parse_document(&dom);
+    let root = select(&parsed, "html")[0];
+    let layout = root
+        .value()
+        .attr("data-layout")
+        .unwrap_or_else(|| panic!("the probe did not run; stderr:\n{stderr}"));
+    serde_json::from_str(layout).unwrap()
+}
+
+#[test]
+fn nothing_runs_past_its_box_on_a_desktop_or_a_phone() {
+    let out = built();
+    for campaign in ["lichuan", "zhuji", "pingdingshan-gxq"] {
+        for report in std::fs::read_dir(out.join(campaign)).unwrap().flatten() {
+            let page = report.path().join("index.html");
+            for width in [1280, 390] {
+                let m = measured_at(&page, width);
+                assert_eq!(
+                    m["scroll"], m["width"],
+                    "{campaign} at {width}: the page scrolls sideways"
+                );
+                for w in m["wide"].as_array().unwrap() {
+                    // At a desktop's width nothing scrolls; on a phone a table or a chart may
+                    // scroll in a labelled box of its own.
+                    assert!(
+                        width == 390 && w.get("scrolls").is_some(),
+                        "{campaign} at {width}: {w}"
+                    );
+                }
+                if width == 390 {
+                    let smallest = m["smallest"].as_f64().unwrap();
+                    assert!(
+                        smallest >= 11.0,
+                        "{campaign}: chart text {smallest} px on a phone"
+                    );
+                }
+            }
+        }
+    }
+}
