@@ -217,10 +217,46 @@ pub struct Breach {
     /// The item concerned; null for a breach of the whole unit.
     pub id: Option<String>,
     pub name: Option<String>,
-    /// What is wrong, in a sentence.
+    /// What is wrong, in a sentence: written by `present::findings` from `finding`, in the
+    /// campaign's precision, before metrics.json is written.
+    #[serde(default)]
     pub detail: String,
     /// YYYY-MM-DD.
     pub due: String,
+    /// What is wrong, as figures.
+    pub finding: Finding,
+}
+
+/// What a breach found, as figures; `present` words it. Dates are YYYY-MM-DD; ids are
+/// shown as every id is (masked where they look like a phone number).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Finding {
+    /// More standing groups than the unit may keep.
+    TooManyGroups {
+        standing: u64,
+        ids: Vec<String>,
+        limit: u64,
+    },
+    /// An active group with no admin.
+    NoAdmin,
+    /// A group created since the baseline, not filed.
+    Unfiled,
+    /// A stage-work group past its end date, still active.
+    StageOverdue { expires: String },
+    /// A group silent for more than `days` days.
+    Silent { last_active: String, days: i64 },
+    /// An account without a post for more than `days` days.
+    Stale { last_post: String, days: i64 },
+    /// An account with fewer followers than `min`.
+    FewFollowers { followers: i64, min: i64 },
+    /// A group whose members nearly coincide with a larger one's.
+    Overlap {
+        into_id: String,
+        into_name: Option<String>,
+        shared: u64,
+        union: u64,
+    },
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -3,6 +3,7 @@
 
 pub mod comparison;
 pub mod documents;
+pub mod findings;
 pub mod format;
 pub mod headline;
 pub mod view;

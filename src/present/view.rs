@@ -3,6 +3,7 @@
 //! from the report model; the HTML, PDF and XLSX renderers all lay out this same view,
 //! so a figure can never read differently in two outputs.
 
+use super::findings::describe;
 use super::format::{NONE, chinese_date, parse_date, quarter_name, report_date};
 use super::headline::reduced;
 use super::words::{dim_label, no_key, noun, rule_label};
@@ -215,7 +216,7 @@ pub fn view(report: &Report) -> View {
             burden.after.ge10
         ));
     }
-    let rectification = rectification_lists(&report.rules, tables.len() + 1);
+    let rectification = rectification_lists(&report.rules, tables.len() + 1, options);
     if let Some((table, _)) = &rectification {
         problems.extend(rule_sentences(&report.rules, &table.title));
     }
@@ -336,6 +337,7 @@ fn rule_sentences(rules: &crate::model::Rules, annex_title: &str) -> Vec<String>
 fn rectification_lists(
     rules: &crate::model::Rules,
     annex: usize,
+    o: &ReportConfig,
 ) -> Option<(TableView, Vec<UnitRectification>)> {
     if rules.breaches.is_empty() {
         return None;
@@ -362,7 +364,7 @@ fn rectification_lists(
             CellView::text(rule_label(b.rule)),
             CellView::text(b.id.clone().unwrap_or_else(|| NONE.into())),
             CellView::text(b.name.clone().unwrap_or_else(|| NONE.into())),
-            CellView::text(b.detail.clone()),
+            CellView::text(describe(&b.finding, o)),
             CellView::text(report_date(&b.due)),
         ]
     };

@@ -8,7 +8,7 @@ use crate::load::{Scope, load_campaign_with};
 use crate::model::Report;
 use crate::model::manifest::{FileEntry, Manifest, Tool, hex, sha256_hex};
 use crate::output::atomic::{Durability, Staging};
-use crate::present::{documents, view};
+use crate::present::{documents, findings, view};
 use crate::progress::Stages;
 use crate::render::fonts::Fonts;
 use crate::render::{self, Output, charts, html, pdf, xlsx};
@@ -53,7 +53,8 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
             (pdf::fonts(&pdf), pdf)
         })
     });
-    let report = stages.run("analyse", "计算指标", || analyse(&inventory))?;
+    let mut report = stages.run("analyse", "计算指标", || analyse(&inventory))?;
+    findings::describe_all(&mut report);
     // The tables are done with. A province's take gigabytes, which the documents need.
     let tables = (inventory.snapshots, inventory.units);
     let mut outputs = vec![render::metrics_json(&report)];

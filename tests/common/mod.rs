@@ -71,7 +71,10 @@ impl Fixture {
                         .collect::<Vec<_>>()
                 )
             });
-        jianfu::analyse::analyse(&inventory).expect("analyse")
+        let mut report = jianfu::analyse::analyse(&inventory).expect("analyse");
+        // As a build does before writing metrics.json.
+        jianfu::present::findings::describe_all(&mut report);
+        report
     }
 
     /// Problems of loading, as English messages.

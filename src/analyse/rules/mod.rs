@@ -6,7 +6,7 @@ pub mod overlap;
 use crate::analyse::engine::Run;
 use crate::config::RulesConfig;
 use crate::load::{Inventory, Table};
-use crate::model::{Breach, Kind, Overlap, RuleId, Rules, Unchecked, UncheckedRule};
+use crate::model::{Breach, Finding, Kind, Overlap, RuleId, Rules, Unchecked, UncheckedRule};
 use crate::privacy::shown_id;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -36,23 +36,19 @@ pub fn evaluate(
         (Some(groups), Some(members)) => overlaps(groups, members, config.overlap_jaccard)?,
         _ => Vec::new(),
     };
-    let report = &inventory.config.report;
     for o in &overlaps {
-        // Rounded from the counts, as every percentage (GB/T 8170 by default).
-        let similarity = report.pct(o.shared as i64, o.union);
         found.push(Found {
             rule: RuleId::Overlap,
             kind: Kind::Groups,
             unit: o.unit.clone(),
             id: Some(o.id.clone()),
             name: o.name.clone(),
-            detail: format!(
-                "与{}（{}）成员重合{}人，成员相似度{}，建议并入",
-                o.into_name.as_deref().unwrap_or(""),
-                o.into_id,
-                o.shared,
-                similarity
-            ),
+            finding: Finding::Overlap {
+                into_id: o.into_id.clone(),
+                into_name: o.into_name.clone(),
+                shared: o.shared,
+                union: o.union,
+            },
         });
     }
     let unchecked = unchecked_rules(inventory, config)?;
@@ -77,7 +73,8 @@ pub fn evaluate(
             unit: f.unit,
             id: f.id,
             name: f.name,
-            detail: f.detail,
+            detail: String::new(),
+            finding: f.finding,
             due: due.clone(),
         })
         .collect();
@@ -258,7 +255,7 @@ struct Found {
     unit: Option<String>,
     id: Option<String>,
     name: Option<String>,
-    detail: String,
+    finding: Finding,
 }
 
 fn days(date: NaiveDate) -> i32 {
@@ -275,12 +272,12 @@ fn active(frame: &DataFrame) -> LazyFrame {
     frame.clone().lazy().filter(col("status").eq(lit("active")))
 }
 
-/// The rows matching `filter`, each turned into a breach by `detail`.
+/// The rows matching `filter`, each turned into a breach by `finding`.
 fn breaches_where(
     table: &Table,
     frame: LazyFrame,
     rule: RuleId,
-    detail: impl Fn(&DataFrame, usize) -> PolarsResult<String>,
+    finding: impl Fn(&DataFrame, usize) -> PolarsResult<Finding>,
 ) -> PolarsResult<Vec<Found>> {
     let rows = frame.sort(["id"], SortMultipleOptions::default()).run()?;
     let (ids, names, units) = (
@@ -297,7 +294,7 @@ fn breaches_where(
                 unit: units.get(i).map(str::to_string),
                 id: ids.get(i).map(shown_id),
                 name: names.get(i).map(str::to_string),
-                detail: detail(&rows, i)?,
+                finding: finding(&rows, i)?,
             })
         })
         .collect()
@@ -345,12 +342,11 @@ fn group_rules(
             unit: units.get(i).map(str::to_string),
             id: None,
             name: None,
-            detail: format!(
-                "在用长期工作群{}个（{}），超过每个单位{}个的规定，应整合",
-                counts.get(i).unwrap_or(0),
-                listed.join("、"),
-                config.max_groups_per_unit
-            ),
+            finding: Finding::TooManyGroups {
+                standing: counts.get(i).unwrap_or(0).into(),
+                ids: listed,
+                limit: config.max_groups_per_unit,
+            },
         });
     }
     if config.require_admin && groups.has("admin") {
@@ -358,7 +354,7 @@ fn group_rules(
             groups,
             active(frame).filter(col("admin").is_null()),
             RuleId::MissingAdmin,
-            |_, _| Ok("未指定群管理员".to_string()),
+            |_, _| Ok(Finding::NoAdmin),
         )?);
     }
     if config.require_filing && groups.has("filed") {
@@ -370,7 +366,7 @@ fn group_rules(
                 .and(col("filed").eq(lit(true)).fill_null(lit(false)).not()),
         );
         found.extend(breaches_where(groups, new, RuleId::UnfiledNew, |_, _| {
-            Ok("清理后新建的工作群未经报备".to_string())
+            Ok(Finding::Unfiled)
         })?);
     }
     if config.stage_overdue {
@@ -383,10 +379,9 @@ fn group_rules(
             overdue,
             RuleId::StageOverdue,
             |rows, i| {
-                Ok(format!(
-                    "阶段性工作群已于{}到期，仍未解散",
-                    date_cell(rows, "expires", i)?
-                ))
+                Ok(Finding::StageOverdue {
+                    expires: date_cell(rows, "expires", i)?,
+                })
             },
         )?);
     }
@@ -398,11 +393,10 @@ fn group_rules(
             zombies,
             RuleId::ZombieGroup,
             |rows, i| {
-                Ok(format!(
-                    "最后活跃于{}，已超过{}天无人发言（僵尸群）",
-                    date_cell(rows, "last_active", i)?,
-                    config.zombie_group_days
-                ))
+                Ok(Finding::Silent {
+                    last_active: date_cell(rows, "last_active", i)?,
+                    days: config.zombie_group_days,
+                })
             },
         )?);
     }
@@ -424,11 +418,10 @@ fn account_rules(
             stale,
             RuleId::StaleAccount,
             |rows, i| {
-                Ok(format!(
-                    "最后更新于{}，超过{}天未更新",
-                    date_cell(rows, "last_post", i)?,
-                    config.stale_account_days
-                ))
+                Ok(Finding::Stale {
+                    last_post: date_cell(rows, "last_post", i)?,
+                    days: config.stale_account_days,
+                })
             },
         )?);
     }
@@ -439,11 +432,10 @@ fn account_rules(
             small,
             RuleId::SmallAccount,
             |rows, i| {
-                let n = rows.column("followers")?.i64()?.get(i).unwrap_or(0);
-                Ok(format!(
-                    "粉丝{}人，不足{}人，服务效果不明显",
-                    n, config.min_followers
-                ))
+                Ok(Finding::FewFollowers {
+                    followers: rows.column("followers")?.i64()?.get(i).unwrap_or(0),
+                    min: config.min_followers,
+                })
             },
         )?);
     }
