@@ -5,5 +5,6 @@ pub mod comparison;
 pub mod documents;
 pub mod format;
 pub mod headline;
+pub mod vet;
 pub mod view;
 pub mod words;
