@@ -47,6 +47,9 @@ pub struct Args {
     /// The snapshot to compare with (default: the latest).
     #[arg(long, value_parser = parse_date)]
     at: Option<chrono::NaiveDate>,
+    /// Print the time spent reading the snapshot, indexing it and vetting to stderr.
+    #[arg(long)]
+    timings: bool,
     /// The answer as JSON on stdout.
     #[arg(long, conflicts_with = "requests")]
     json: bool,
@@ -108,7 +111,14 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
         Ok(desk) => desk,
         Err(e) => return failed(lang, &args.campaign, &e),
     };
+    let start = std::time::Instant::now();
     let verdicts = desk.vet(&requests);
+    if args.timings {
+        let vetted = ("vet", start.elapsed().as_secs_f64());
+        for (stage, secs) in desk.timings.iter().chain([&vetted]) {
+            eprintln!("timing {stage:<8} {secs:>9.3} s");
+        }
+    }
     let report = &desk.config.report;
     let objection = verdicts.iter().any(|v| v.decision.objects());
     let Some(path) = &args.requests else {

@@ -86,8 +86,8 @@ pub enum Finding {
     TermTooLong { until: NaiveDate, limit_months: u32 },
     /// The end date is not after the snapshot's date.
     EndsBeforeStart { until: NaiveDate },
-    /// Proposed members that no members table of the snapshot names (new cadres, or
-    /// mistyped ids): counted, never listed.
+    /// Proposed members in no active group of the snapshot (new cadres, or mistyped
+    /// ids): counted, never listed.
     UnknownMembers { count: u64 },
     /// The snapshot has no members table: the members could not be compared.
     NoMembersTable,

@@ -156,10 +156,10 @@ fn reason(verdict: &Verdict, finding: &Finding, report: &ReportConfig, lang: Lan
             verdict.snapshot
         ),
         (Finding::UnknownMembers { count }, Lang::Zh) => {
-            format!("{count}名拟入群成员不在当期群成员台账中")
+            format!("{count}名拟入群成员不在当期任何在用工作群中")
         }
         (Finding::UnknownMembers { count }, Lang::En) => {
-            format!("{count} proposed member(s) are in no group of the inventory")
+            format!("{count} proposed member(s) are in no active group of the inventory")
         }
         (Finding::NoMembersTable, Lang::Zh) => "当期台账没有群成员表，未比对成员".into(),
         (Finding::NoMembersTable, Lang::En) => {

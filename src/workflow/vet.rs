@@ -13,17 +13,26 @@ use std::path::Path;
 pub struct Desk {
     pub config: CampaignConfig,
     pub index: Index,
+    /// Seconds spent reading the snapshot and building the index (`--timings`).
+    pub timings: [(&'static str, f64); 2],
 }
 
 impl Desk {
     /// Reads the snapshot at `at` (default: the latest) of the campaign at `dir`.
     pub fn open(dir: &Path, at: Option<NaiveDate>) -> Result<Desk, Error> {
+        let start = std::time::Instant::now();
         let inventory = load_campaign(dir, Scope::Only(at)).map_err(Error::Input)?;
+        let loaded = start.elapsed().as_secs_f64();
         let index = Index::new(inventory.current())?;
+        let indexed = start.elapsed().as_secs_f64() - loaded;
         let config = inventory.config.clone();
         // A province's tables are freed on a thread of their own.
         crate::drop_aside(inventory);
-        Ok(Desk { config, index })
+        Ok(Desk {
+            config,
+            index,
+            timings: [("load", loaded), ("index", indexed)],
+        })
     }
 
     /// The answer to each request, in order.
