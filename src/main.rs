@@ -39,6 +39,9 @@ enum Command {
     Samples(cmd::samples::Args),
     /// Read and validate a campaign's inputs only, listing every problem found.
     Check(cmd::check::Args),
+    /// 建群先报备: check a proposed group against the inventory before it is created
+    /// (exit status 0: no objection, 3: an objection).
+    Vet(cmd::vet::Args),
 }
 
 /// glibc gives threads that allocate at once arenas of their own, up to eight per core, and
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
         Command::Publish(args) => cmd::publish::run(args, lang),
         Command::Samples(args) => cmd::samples::run(args, lang),
         Command::Check(args) => cmd::check::run(args, lang),
+        Command::Vet(args) => return cmd::vet::run(args, lang),
     };
     if ok {
         ExitCode::SUCCESS

@@ -6,6 +6,7 @@ mod engine;
 mod figures;
 pub mod items;
 pub mod rules;
+pub mod vet;
 
 use crate::load::schema::TableKind;
 use crate::load::{Inventory, Snapshot, Table};

@@ -8,6 +8,7 @@ pub mod init;
 pub mod publish;
 pub mod samples;
 pub mod synth;
+pub mod vet;
 
 use jianfu::config::RenderOptions;
 use jianfu::error::Error;

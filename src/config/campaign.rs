@@ -153,6 +153,8 @@ pub struct RulesConfig {
     pub overlap_jaccard: f64,
     /// Months after the current snapshot by which breaches are due.
     pub due_months: u32,
+    /// A stage-work (阶段性) group filed for `vet` may run at most this many months.
+    pub max_stage_months: u32,
 }
 
 impl Default for RulesConfig {
@@ -167,6 +169,7 @@ impl Default for RulesConfig {
             min_followers: 1000,
             overlap_jaccard: 0.8,
             due_months: 1,
+            max_stage_months: 6,
         }
     }
 }
@@ -276,6 +279,7 @@ authority = ""
 # min_followers = {}         # 政务新媒体粉丝数下限
 # overlap_jaccard = {}        # 成员重合度达到此值的工作群建议合并
 # due_months = {}               # 整改时限：当期快照后几个月
+# max_stage_months = {}         # 报备的阶段性工作群最长使用期限（月）
 
 # 百分比的写法
 # [report]
@@ -296,6 +300,7 @@ authority = ""
         rules.min_followers,
         rules.overlap_jaccard,
         rules.due_months,
+        rules.max_stage_months,
         report.decimals,
         privacy.show_names,
         mib = DEFAULT_MAX_TABLE_BYTES / (1024 * 1024),
@@ -371,13 +376,13 @@ mod tests {
         let block = &readme[start..];
         let block = &block[..block.find("```").unwrap()];
         // Every rule, both report settings, show_names and max_table_bytes.
-        assert_eq!(check_defaults(block, "README.md"), 13);
+        assert_eq!(check_defaults(block, "README.md"), 14);
     }
 
     #[test]
     fn init_writes_the_defaults_of_the_code() {
         let toml = campaign_toml("测试");
-        assert_eq!(check_defaults(&toml, "campaign.toml"), 13);
+        assert_eq!(check_defaults(&toml, "campaign.toml"), 14);
         // Uncomment every `# key = value` and `# [section]` line: the result must parse,
         // so the template never documents a setting jianfu would reject, and reads back
         // as the defaults.

@@ -9,6 +9,7 @@ pub mod grid;
 pub mod ids;
 pub mod limits;
 pub mod problem;
+pub mod requests;
 pub mod schema;
 pub mod table;
 pub mod values;
@@ -50,7 +51,7 @@ impl Snapshot {
             TableKind::Groups => self.groups.as_ref(),
             TableKind::Accounts => self.accounts.as_ref(),
             TableKind::Members => self.members.as_ref(),
-            TableKind::Units => None,
+            TableKind::Units | TableKind::Requests | TableKind::Proposed => None,
         }
     }
 }
@@ -74,6 +75,9 @@ pub enum Scope {
     #[default]
     Latest,
     UpTo(NaiveDate),
+    /// Only the snapshot at this date (default: the latest), as `vet` needs: a request is
+    /// compared with the groups of one snapshot.
+    Only(Option<NaiveDate>),
 }
 
 /// Reads a campaign folder. On any error, returns every problem found (capped per file).
@@ -102,7 +106,8 @@ pub fn load_campaign_with(
     } = found;
     let chosen: Vec<_> = match scope {
         Scope::Latest => snapshots,
-        Scope::UpTo(at) => {
+        Scope::Only(None) => snapshots.into_iter().last().into_iter().collect(),
+        Scope::UpTo(at) | Scope::Only(Some(at)) => {
             if !snapshots.iter().any(|s| s.date == at) {
                 let available = snapshots.iter().map(|s| s.date.to_string()).collect();
                 problems.push(Problem::file(
@@ -114,7 +119,11 @@ pub fn load_campaign_with(
                 ));
                 return Err(problems.into_vec());
             }
-            snapshots.into_iter().filter(|s| s.date <= at).collect()
+            let only = matches!(scope, Scope::Only(_));
+            snapshots
+                .into_iter()
+                .filter(|s| if only { s.date == at } else { s.date <= at })
+                .collect()
         }
     };
     let limit = max_table_bytes

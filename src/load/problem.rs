@@ -95,6 +95,8 @@ pub enum ProblemKind {
     DuplicateId { first_row: usize },
     /// merged_into names no item of the snapshot.
     UnknownMergeTarget,
+    /// A request's member row names no request of the requests sheet (申请编号).
+    UnknownRequest,
     /// The named sheet does not exist.
     NoSuchSheet { sheets: Vec<String> },
     /// More problems were found in this file than are listed.
@@ -303,6 +305,8 @@ impl ProblemKind {
             (DuplicateId { first_row }, Lang::En) => format!("duplicate id: row {first_row} has the same id; ids must be unique within a snapshot"),
             (UnknownMergeTarget, Lang::Zh) => "合并目标不存在：本快照的同类台账中没有这个编号".into(),
             (UnknownMergeTarget, Lang::En) => "merge target not found: no item of this snapshot has this id".into(),
+            (UnknownRequest, Lang::Zh) => "申请编号不存在：报备申请表中没有这个申请编号".into(),
+            (UnknownRequest, Lang::En) => "request not found: no row of the requests sheet has this 申请编号".into(),
             (NoSuchSheet { sheets }, Lang::Zh) => format!("没有这个工作表；现有：{}", sheets.join("、")),
             (NoSuchSheet { sheets }, Lang::En) => format!("no such sheet; the workbook has: {}", sheets.join(", ")),
             (More { count }, Lang::Zh) => format!("另有 {count} 处问题未列出"),

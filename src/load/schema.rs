@@ -11,6 +11,11 @@ pub enum TableKind {
     Accounts,
     Members,
     Units,
+    /// 报备申请: proposed groups, one a row (`jianfu vet --requests`); never in a snapshot.
+    Requests,
+    /// 申请成员: the members of proposed groups (`jianfu vet --members`, or a requests
+    /// workbook's second sheet by 申请编号); never in a snapshot.
+    Proposed,
 }
 
 impl TableKind {
@@ -24,6 +29,8 @@ impl TableKind {
             TableKind::Accounts => &["accounts", "政务新媒体台账"],
             TableKind::Members => &["members", "群成员"],
             TableKind::Units => &["units", "单位名录"],
+            TableKind::Requests => &["requests", "报备申请"],
+            TableKind::Proposed => &["request_members", "申请成员"],
         }
     }
 
@@ -36,7 +43,9 @@ impl TableKind {
         match self {
             TableKind::Groups => Some(Kind::Groups),
             TableKind::Accounts => Some(Kind::Accounts),
-            TableKind::Members | TableKind::Units => None,
+            TableKind::Members | TableKind::Units | TableKind::Requests | TableKind::Proposed => {
+                None
+            }
         }
     }
 
@@ -46,6 +55,8 @@ impl TableKind {
             TableKind::Accounts => ACCOUNTS,
             TableKind::Members => MEMBERS,
             TableKind::Units => UNITS,
+            TableKind::Requests => REQUESTS,
+            TableKind::Proposed => PROPOSED,
         }
     }
 
@@ -65,7 +76,8 @@ impl TableKind {
 
 /// Free-text columns no figure or rule reads, which load neither types nor keeps: a members
 /// table's unit and phone numbers, and its names unless the campaign shows them
-/// (`show_names`); a group's owner and purpose; an account's operator. At a province's
+/// (`show_names`); a group's owner; an account's operator (a group's purpose is read:
+/// `vet` compares it with a request's). At a province's
 /// scale they are much of the load's time and memory, and names left unread cannot leak.
 /// Columns holding dates or counts are read even when unused: a clerk's mistyped date is
 /// still reported.
@@ -73,9 +85,11 @@ pub fn unread(kind: TableKind, show_names: bool) -> &'static [&'static str] {
     match (kind, show_names) {
         (TableKind::Members, false) => &["name", "unit", "phone"],
         (TableKind::Members, true) => &["unit", "phone"],
-        (TableKind::Groups, _) => &["owner", "purpose"],
+        (TableKind::Groups, _) => &["owner"],
         (TableKind::Accounts, _) => &["operator"],
-        (TableKind::Units, _) => &[],
+        (TableKind::Units | TableKind::Requests, _) => &[],
+        // A proposed member's name is only for the clerk's own check.
+        (TableKind::Proposed, _) => &["name"],
     }
 }
 
@@ -192,6 +206,23 @@ const UNITS: &[ColumnSpec] = &[
     col("township", &["乡镇街道", "所属乡镇", "乡镇"], Text),
     col("level", &["层级", "级别"], Text),
     col("staff", &["在编人数", "人数"], Count),
+];
+
+const REQUESTS: &[ColumnSpec] = &[
+    required("id", &["申请编号", "编号", "序号"], Id),
+    col("name", &["群名称", "群名", "名称"], Text),
+    col("unit", &["单位", "所属单位", "建群单位", "部门"], Text),
+    col("purpose", &["用途", "群用途", "性质"], Text),
+    col("term", &["期限", "使用期限"], Term),
+    col("expires", &["到期日期", "结束日期"], Date),
+    // A list of 成员编号 in one cell, separated by 、，, ; or spaces; kept as written.
+    col("members", &["成员编号", "成员", "参与人员"], IdRef),
+];
+
+const PROPOSED: &[ColumnSpec] = &[
+    col("request_id", &["申请编号"], IdRef),
+    required("member_id", &["成员编号", "工号", "人员编号"], Id),
+    col("name", &["姓名"], Text),
 ];
 
 /// Headers are compared after trimming spaces of either width, folding full-width

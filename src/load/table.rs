@@ -504,9 +504,9 @@ pub(super) fn check_table(table: &Table, problems: &mut Problems) {
 /// Ids must be unique within a table (groups, accounts, units).
 fn check_ids(table: &Table, problems: &mut Problems) {
     let key = match table.kind {
-        TableKind::Members => return,
+        TableKind::Members | TableKind::Proposed => return,
         TableKind::Units => "unit",
-        TableKind::Groups | TableKind::Accounts => "id",
+        TableKind::Groups | TableKind::Accounts | TableKind::Requests => "id",
     };
     let (Ok(ids), Ok(rows)) = (
         table.frame.column(key).and_then(|c| c.str().cloned()),

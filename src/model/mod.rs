@@ -5,6 +5,7 @@ mod comparison;
 mod kinds;
 pub mod manifest;
 mod report;
+pub mod vet;
 
 pub use comparison::*;
 pub use kinds::*;

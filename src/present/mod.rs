@@ -6,5 +6,6 @@ pub mod documents;
 pub mod findings;
 pub mod format;
 pub mod headline;
+pub mod vet;
 pub mod view;
 pub mod words;

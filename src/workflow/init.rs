@@ -57,10 +57,17 @@ pub fn init(dir: &Path, date: NaiveDate) -> Result<Vec<PathBuf>, crate::error::E
         (TableKind::Units, &dir.to_path_buf()),
     ] {
         let path = folder.join(format!("{}.xlsx", kind.stems()[1]));
-        let bytes = template(kind, date).map_err(|e| Error::write(&path, e))?;
+        let bytes = template(&[kind], date).map_err(|e| Error::write(&path, e))?;
         std::fs::write(&path, bytes).map_err(|e| Error::write(&path, e))?;
         written.push(path);
     }
+    // The form a unit fills in before creating a group (`jianfu vet --requests`): the
+    // requests, and their members by 申请编号 on a second sheet.
+    let path = dir.join(format!("{}.xlsx", TableKind::Requests.stems()[1]));
+    let bytes = template(&[TableKind::Requests, TableKind::Proposed], date)
+        .map_err(|e| Error::write(&path, e))?;
+    std::fs::write(&path, bytes).map_err(|e| Error::write(&path, e))?;
+    written.push(path);
     Ok(written)
 }
 
@@ -77,6 +84,12 @@ fn note(kind: TableKind) -> &'static str {
             "填报说明：每个群的每名成员一行；成员编号（工号）须在各群、各期台账中一致。姓名、手机号只用于核对，不会出现在报告中。"
         }
         TableKind::Units => "填报说明：每个单位一行；市直单位的乡镇街道留空。",
+        TableKind::Requests => {
+            "填报说明：建群前每个拟建工作群一行（先报备，再建群）；申请编号不重复；阶段性工作群须填写到期日期；成员编号可填在本表（以顿号分隔），或逐人填在「申请成员」工作表。"
+        }
+        TableKind::Proposed => {
+            "填报说明：每个申请的每名拟入群成员一行；申请编号与「报备申请」表一致，成员编号（工号）与群成员台账一致。姓名只用于核对，不会出现在比对结果中。"
+        }
     }
 }
 
@@ -113,8 +126,9 @@ fn validation(kind: TableKind, spec: &ColumnSpec) -> Result<Option<DataValidatio
     }
 }
 
-/// One empty inventory workbook: title, note, header, and checks on the fillable rows.
-fn template(kind: TableKind, date: NaiveDate) -> Result<Vec<u8>, XlsxError> {
+/// One empty workbook, a sheet per kind: title, note, header, and checks on the
+/// fillable rows.
+fn template(kinds: &[TableKind], date: NaiveDate) -> Result<Vec<u8>, XlsxError> {
     use chrono::Datelike;
     let mut book = Workbook::new();
     book.set_properties(
@@ -124,6 +138,13 @@ fn template(kind: TableKind, date: NaiveDate) -> Result<Vec<u8>, XlsxError> {
             date.day() as u8,
         )?),
     );
+    for &kind in kinds {
+        sheet(&mut book, kind, date)?;
+    }
+    book.save_to_buffer()
+}
+
+fn sheet(book: &mut Workbook, kind: TableKind, date: NaiveDate) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name(kind.stems()[1])?;
     let columns = kind.columns();
     let last = (columns.len() - 1) as u16;
@@ -151,7 +172,7 @@ fn template(kind: TableKind, date: NaiveDate) -> Result<Vec<u8>, XlsxError> {
         }
     }
     sheet.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    book.save_to_buffer()
+    Ok(())
 }
 
 #[cfg(test)]
@@ -165,6 +186,8 @@ mod tests {
             TableKind::Accounts,
             TableKind::Members,
             TableKind::Units,
+            TableKind::Requests,
+            TableKind::Proposed,
         ] {
             for spec in kind.columns() {
                 let found = crate::load::schema::match_header(kind, spec.aliases[0]);

@@ -455,7 +455,9 @@ fn name_bigrams(name: &str) -> Vec<(char, char)> {
     pairs
 }
 
-fn name_similarity(a: &str, b: &str) -> f64 {
+/// How alike two names read: the Jaccard similarity of their character pairs, without the
+/// words every group name ends with (工作群, 群, 微信).
+pub fn name_similarity(a: &str, b: &str) -> f64 {
     let (x, y) = (name_bigrams(a), name_bigrams(b));
     if x.is_empty() && y.is_empty() {
         return if a == b { 1.0 } else { 0.0 };

@@ -41,12 +41,12 @@ impl Threshold {
     }
 
     /// ⌈t · size⌉: the fewest members a set must share with one of `size` members.
-    fn least_shared(self, size: usize) -> usize {
+    pub fn least_shared(self, size: usize) -> usize {
         (self.num * size as u64).div_ceil(Self::DEN) as usize
     }
 
     /// shared / union ≥ t, exactly.
-    fn reached(self, shared: usize, union: usize) -> bool {
+    pub fn reached(self, shared: usize, union: usize) -> bool {
         shared as u128 * u128::from(Self::DEN) >= u128::from(self.num) * union as u128
     }
 }
