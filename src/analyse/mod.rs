@@ -5,6 +5,7 @@ pub mod compare;
 mod engine;
 mod figures;
 pub mod items;
+pub mod rollup;
 pub mod rules;
 
 use crate::load::schema::TableKind;
@@ -110,6 +111,7 @@ fn figures(inventory: &Inventory) -> PolarsResult<Report> {
         trend,
         rules: Default::default(),
         quality,
+        parts: None,
     })
 }
 

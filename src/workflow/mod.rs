@@ -4,3 +4,4 @@
 pub mod build;
 pub mod compare;
 pub mod init;
+pub mod rollup;
