@@ -174,7 +174,11 @@ pub enum RollupError {
     /// A file of the part does not match its manifest entry.
     Corrupt { dir: String, file: String },
     /// The part was built by a jianfu whose metrics.json has another schema version.
-    Schema { dir: String, found: u64, expected: u32 },
+    Schema {
+        dir: String,
+        found: u64,
+        expected: u32,
+    },
     /// The same report folder is named twice.
     ListedTwice { dir: String },
     /// Two parts have the same id.
@@ -209,17 +213,33 @@ impl RollupError {
             (Corrupt { dir, file }, Lang::En) => format!(
                 "{dir}: {file} does not match the SHA-256 in manifest.json; the report is damaged or was edited; nothing rolled up"
             ),
-            (Schema { dir, found, expected }, Lang::Zh) => format!(
+            (
+                Schema {
+                    dir,
+                    found,
+                    expected,
+                },
+                Lang::Zh,
+            ) => format!(
                 "{dir}：该报告由不兼容的 jianfu 版本生成（metrics.json 格式版本 {found}，本程序为 {expected}）；请用本版本重新生成该报告"
             ),
-            (Schema { dir, found, expected }, Lang::En) => format!(
+            (
+                Schema {
+                    dir,
+                    found,
+                    expected,
+                },
+                Lang::En,
+            ) => format!(
                 "{dir}: built by an incompatible jianfu (metrics.json schema version {found}, this one reads {expected}); rebuild that report with this version"
             ),
             (ListedTwice { dir }, Lang::Zh) => {
                 format!("{dir}：同一报告被列出两次，每个部分只能汇总一次")
             }
             (ListedTwice { dir }, Lang::En) => {
-                format!("{dir}: the same report is listed twice; each part can be rolled up only once")
+                format!(
+                    "{dir}: the same report is listed twice; each part can be rolled up only once"
+                )
             }
             (SameId { id, first, second }, Lang::Zh) => format!(
                 "{first} 与 {second} 的编号都是 {id:?}：两个部分的编号不能相同（可在 campaign.toml 中设置 id）"
@@ -235,10 +255,9 @@ impl RollupError {
                 "{}: no report date in common; name one with --at, or list the report folders themselves",
                 dirs.join(", ")
             ),
-            (NoSuchDate { dir, at, available }, Lang::Zh) => format!(
-                "{dir}：没有 {at} 的报告（已有：{}）",
-                available.join("、")
-            ),
+            (NoSuchDate { dir, at, available }, Lang::Zh) => {
+                format!("{dir}：没有 {at} 的报告（已有：{}）", available.join("、"))
+            }
             (NoSuchDate { dir, at, available }, Lang::En) => format!(
                 "{dir}: no report for {at} (there are: {})",
                 available.join(", ")

@@ -5,9 +5,8 @@
 
 use crate::config::ReportConfig;
 use crate::model::{
-    Breach, Burden, BurdenBin, BurdenStats, CampaignInfo, Change, DimensionRow, Figures,
-    Kind, KindFigures, Part, Quality, Report, RuleId, Rules, SCHEMA_VERSION, TrendPoint,
-    UncheckedRule,
+    Breach, Burden, BurdenBin, BurdenStats, CampaignInfo, Change, DimensionRow, Figures, Kind,
+    KindFigures, Part, Quality, Report, RuleId, Rules, SCHEMA_VERSION, TrendPoint, UncheckedRule,
 };
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -98,18 +97,22 @@ fn key_order(a: &Option<String>, b: &Option<String>) -> Ordering {
 }
 
 /// Rows of the same (part, key) added together, sorted by key then part.
-fn merge_rows<'a>(rows: impl IntoIterator<Item = (Option<String>, &'a DimensionRow)>) -> Vec<DimensionRow> {
+fn merge_rows<'a>(
+    rows: impl IntoIterator<Item = (Option<String>, &'a DimensionRow)>,
+) -> Vec<DimensionRow> {
     let mut merged: Vec<DimensionRow> = Vec::new();
     let mut at: BTreeMap<(Option<String>, Option<String>), usize> = BTreeMap::new();
     for (part, row) in rows {
-        let slot = *at.entry((part.clone(), row.key.clone())).or_insert_with(|| {
-            merged.push(DimensionRow {
-                key: row.key.clone(),
-                part,
-                figures: Figures::default(),
+        let slot = *at
+            .entry((part.clone(), row.key.clone()))
+            .or_insert_with(|| {
+                merged.push(DimensionRow {
+                    key: row.key.clone(),
+                    part,
+                    figures: Figures::default(),
+                });
+                merged.len() - 1
             });
-            merged.len() - 1
-        });
         add(&mut merged[slot].figures, &row.figures);
     }
     for row in &mut merged {
@@ -287,7 +290,10 @@ fn trend(reports: &[&Report]) -> Vec<TrendPoint> {
             .collect();
         let previous = i.checked_sub(1).map(|p| dates[p].as_str());
         // Only the parts that have the kind at all count towards it.
-        let of = |kind: Kind| at.iter().filter(move |(r, _)| r.kinds().any(|(k, _)| k == kind));
+        let of = |kind: Kind| {
+            at.iter()
+                .filter(move |(r, _)| r.kinds().any(|(k, _)| k == kind))
+        };
         let active = |kind: Kind, pick: fn(&TrendPoint) -> Option<u64>| -> Option<u64> {
             let mut parts = of(kind).peekable();
             parts.peek()?;

@@ -58,13 +58,20 @@ pub fn run(args: Args, lang: Lang, show: Show) -> bool {
             println!(
                 "{}",
                 match (lang, built.unchanged) {
-                    (Lang::Zh, false) => format!("已汇总 {parts} 个部分到 {dir}（{}）", figures.join("；")),
+                    (Lang::Zh, false) =>
+                        format!("已汇总 {parts} 个部分到 {dir}（{}）", figures.join("；")),
                     (Lang::Zh, true) => format!("{dir} 无变化，未重写（{}）", figures.join("；")),
                     (Lang::En, false) => {
-                        format!("rolled up {parts} parts into {dir} ({})", figures.join("; "))
+                        format!(
+                            "rolled up {parts} parts into {dir} ({})",
+                            figures.join("; ")
+                        )
                     }
                     (Lang::En, true) => {
-                        format!("{dir} unchanged, nothing rewritten ({})", figures.join("; "))
+                        format!(
+                            "{dir} unchanged, nothing rewritten ({})",
+                            figures.join("; ")
+                        )
                     }
                 }
             );

@@ -635,7 +635,10 @@ fn breakdown_table(
         Breakdown::Parts(parts) => (part_label(parts).to_string(), "part", &figures.by_part[..]),
     };
     let mut columns = vec![
-        ColumnView::new(if id == "part" { "排名" } else { "序号" }, ColumnKind::Count),
+        ColumnView::new(
+            if id == "part" { "排名" } else { "序号" },
+            ColumnKind::Count,
+        ),
         ColumnView::new(label.clone(), ColumnKind::Text),
     ];
     if let Breakdown::Parts(_) = breakdown {
@@ -660,7 +663,9 @@ fn breakdown_table(
                     let id = r.key.as_deref().unwrap_or_default();
                     cells.push(CellView::text(part_name(parts, id)));
                     let date = parts.iter().find(|p| p.id == id).map(|p| p.date.as_str());
-                    cells.push(CellView::text(date.map_or_else(|| NONE.into(), report_date)));
+                    cells.push(CellView::text(
+                        date.map_or_else(|| NONE.into(), report_date),
+                    ));
                 }
             }
             cells.extend(figure_cells(&r.figures, o));
@@ -759,9 +764,7 @@ fn rules_by_part(rules: &crate::model::Rules, parts: &[Part], annex: usize) -> T
             CellView::text(""),
             CellView::text("合计"),
             CellView::count(rules.breaches.len() as u64),
-            CellView::count(
-                by.iter().map(|(_, _, units)| units.len() as u64).sum(),
-            ),
+            CellView::count(by.iter().map(|(_, _, units)| units.len() as u64).sum()),
         ]),
         shown: Selection::LargestBy { column: 2 },
     }

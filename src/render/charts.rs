@@ -10,9 +10,9 @@
 use super::Chart;
 use crate::config::{RenderOptions, ReportConfig};
 use crate::model::{DimensionRow, Figures, KindFigures, Report};
-use crate::present::words::{part_label, part_name, unit_in_part};
 use crate::present::format::NONE;
 use crate::present::view::View;
+use crate::present::words::{part_label, part_name, unit_in_part};
 use ab_glyph::{Font, FontRef};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -560,7 +560,12 @@ fn reduction_by_part(report: &Report, kind: &Kind, o: &ReportConfig) -> Option<C
         .figures
         .by_part
         .iter()
-        .map(|r| (part_name(parts, r.key.as_deref().unwrap_or_default()), &r.figures))
+        .map(|r| {
+            (
+                part_name(parts, r.key.as_deref().unwrap_or_default()),
+                &r.figures,
+            )
+        })
         .collect();
     reduction_ranking(kind, o, rows, part_label(parts), "part")
 }

@@ -83,15 +83,28 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
         .join()
         .map_err(|_| Error::Internal("hashing the inputs failed".into()))??;
     let manifest = manifest(inputs, &report, &outputs).to_bytes();
-    let (dir, unchanged) = put_in_place(&target, &outputs, &manifest, &mut stages)?;
-    Ok(Built {
-        dir,
-        report,
-        failed,
-        total: stages.elapsed(),
-        timings: stages.timings,
-        unchanged,
-    })
+    let placed = put_in_place(&target, &outputs, &manifest, &mut stages)?;
+    Ok(Built::new(report, failed, stages, placed))
+}
+
+impl Built {
+    /// The result of a report put in place (`placed`: its folder, and whether it was
+    /// already exactly there), with the stages' times.
+    pub(crate) fn new(
+        report: Report,
+        failed: Vec<Error>,
+        stages: Stages,
+        (dir, unchanged): (PathBuf, bool),
+    ) -> Built {
+        Built {
+            dir,
+            report,
+            failed,
+            total: stages.elapsed(),
+            timings: stages.timings,
+            unchanged,
+        }
+    }
 }
 
 /// Writes `outputs` and the manifest into `target` through a staging folder, unless
@@ -164,9 +177,7 @@ pub(crate) fn render_documents(
                 (render(), start.elapsed().as_secs_f64())
             };
             (
-                timed(&|| {
-                    html::render_html(&documents, &charts, templates)
-                }),
+                timed(&|| html::render_html(&documents, &charts, templates)),
                 timed(&|| xlsx::render_xlsx(&view)),
             )
         });

@@ -27,13 +27,23 @@ pub fn rollup(parts: &[PathBuf], options: &RollupOptions) -> Result<Built, Error
     let mut stages = Stages::new(options.show);
     let dirs = report_dirs(parts, options.at)?;
     let read = stages.run("load", "读取各部分报告", || {
-        dirs.iter().map(|d| read_part(d)).collect::<Result<Vec<_>, _>>()
+        dirs.iter()
+            .map(|d| read_part(d))
+            .collect::<Result<Vec<_>, _>>()
     })?;
     refuse_duplicates(&read)?;
     let identity = Identity {
-        id: options.id.clone().unwrap_or_else(|| default_id(&options.out)),
+        id: options
+            .id
+            .clone()
+            .unwrap_or_else(|| default_id(&options.out)),
         name: options.name.clone().unwrap_or_else(|| {
-            rollup_name(&read.iter().map(|r| r.part.name.as_str()).collect::<Vec<_>>())
+            rollup_name(
+                &read
+                    .iter()
+                    .map(|r| r.part.name.as_str())
+                    .collect::<Vec<_>>(),
+            )
         }),
         region: options.region.clone().unwrap_or_default(),
         authority: options.authority.clone().unwrap_or_default(),
@@ -60,15 +70,8 @@ pub fn rollup(parts: &[PathBuf], options: &RollupOptions) -> Result<Built, Error
     let mut inputs: Vec<FileEntry> = read.into_iter().flat_map(|r| r.inputs).collect();
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = manifest(inputs, &report, &outputs).to_bytes();
-    let (dir, unchanged) = put_in_place(&options.out, &outputs, &manifest, &mut stages)?;
-    Ok(Built {
-        dir,
-        report,
-        failed,
-        total: stages.elapsed(),
-        timings: stages.timings,
-        unchanged,
-    })
+    let placed = put_in_place(&options.out, &outputs, &manifest, &mut stages)?;
+    Ok(Built::new(report, failed, stages, placed))
 }
 
 /// `out`'s name, or its parent's when `out` is named by a date (`output/<id>/<date>/`).
@@ -174,8 +177,7 @@ fn read_part(dir: &Path) -> Result<Read, Error> {
             file: entry.path.clone(),
         };
         // Paths in a manifest stay inside the report folder.
-        if entry.path.split('/').any(|c| c == ".." || c.is_empty()) || entry.path.starts_with('/')
-        {
+        if entry.path.split('/').any(|c| c == ".." || c.is_empty()) || entry.path.starts_with('/') {
             return Err(corrupt().into());
         }
         let bytes = std::fs::read(dir.join(&entry.path)).map_err(|_| corrupt())?;
@@ -186,9 +188,10 @@ fn read_part(dir: &Path) -> Result<Read, Error> {
             metrics = Some(bytes);
         }
     }
-    let metrics = metrics.ok_or_else(|| not_a_report("manifest.json lists no metrics.json".into()))?;
-    let value: serde_json::Value = serde_json::from_slice(&metrics)
-        .map_err(|e| not_a_report(format!("metrics.json: {e}")))?;
+    let metrics =
+        metrics.ok_or_else(|| not_a_report("manifest.json lists no metrics.json".into()))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&metrics).map_err(|e| not_a_report(format!("metrics.json: {e}")))?;
     let found = value
         .get("schema_version")
         .and_then(|v| v.as_u64())
@@ -201,8 +204,8 @@ fn read_part(dir: &Path) -> Result<Read, Error> {
         }
         .into());
     }
-    let report: Report = serde_json::from_value(value)
-        .map_err(|e| not_a_report(format!("metrics.json: {e}")))?;
+    let report: Report =
+        serde_json::from_value(value).map_err(|e| not_a_report(format!("metrics.json: {e}")))?;
     let part = Part {
         id: report.campaign.id.clone(),
         name: report.campaign.name.clone(),
