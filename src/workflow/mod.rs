@@ -1,5 +1,5 @@
 //! The library's commands, each one stage after another: `build` a campaign's report,
-//! `compare` campaigns, `init` a new campaign folder.
+//! `compare` campaigns, `init` a new campaign folder, `rollup` parts' reports into one.
 
 pub mod build;
 pub mod compare;
