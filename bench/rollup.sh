@@ -26,7 +26,7 @@ for run in 1 2 3; do
     rm -rf "$WORK/province"
     s=$(now)
     /usr/bin/time -f "rollup peak %M KB" "$JIANFU" --quiet rollup "$WORK"/output/county* \
-        --out "$WORK/province" --name 合成省 --region 合成省 --timings >/dev/null
+        --out "$WORK/province" --name 合成省工作群和政务新媒体清理整治 --region 合成省 --timings >/dev/null
     e=$(now)
     echo "rollup $N counties (run $run): $(echo "$e - $s" | bc) s"
 done

@@ -701,11 +701,19 @@ fn parts_sentences(parts: &[Part]) -> Vec<String> {
         return Vec::new();
     }
     let label = part_label(parts);
-    let names: Vec<String> = parts.iter().map(|p| part_name(parts, &p.id)).collect();
+    const NAMED: usize = 10;
+    let mut names: Vec<String> = parts
+        .iter()
+        .take(NAMED)
+        .map(|p| part_name(parts, &p.id))
+        .collect();
+    if parts.len() > NAMED {
+        names.push("等".to_string());
+    }
     let mut out = vec![format!(
         "本报告由{}个{label}的报告汇总而成（{}），各项数量为各{label}数量相加，占比由相加后的数量重新计算。",
         parts.len(),
-        names.join("、")
+        names.join("、").replace("、等", "等")
     )];
     let dates: std::collections::BTreeSet<&str> = parts.iter().map(|p| p.date.as_str()).collect();
     if dates.len() > 1 {

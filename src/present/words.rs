@@ -62,10 +62,15 @@ pub fn rollup_name(parts: &[&str]) -> String {
     }
 }
 
-/// What a roll-up's parts are called, from their regions: 省, 市, 县, else 地区 (各县).
+/// What a roll-up's parts are called, from their regions: 省, 市, 县, else 地区 (各县);
+/// 地区 too when two parts share a region.
 pub fn part_label(parts: &[crate::model::Part]) -> &'static str {
+    // Parts of one region (campaigns of one province) are not each a province.
+    let regions: std::collections::BTreeSet<&str> =
+        parts.iter().map(|p| p.region.as_str()).collect();
     let all = |ends: &[&str]| {
-        !parts.is_empty()
+        regions.len() == parts.len()
+            && !parts.is_empty()
             && parts
                 .iter()
                 .all(|p| ends.iter().any(|e| p.region.ends_with(e)))
