@@ -26,6 +26,9 @@ pub enum Error {
         dirs: Vec<String>,
         system: bool,
     },
+    /// A roll-up's part was refused.
+    #[error(transparent)]
+    Rollup(#[from] RollupError),
     /// An output could not be rendered (e.g. a custom template has an error).
     #[error("{output}: cannot render: {detail}")]
     Render { output: String, detail: String },
@@ -52,6 +55,7 @@ impl Error {
                 Lang::En => self.to_string(),
             }],
             Error::Publish(e) => vec![e.message(lang)],
+            Error::Rollup(e) => vec![e.message(lang)],
             Error::Internal(detail) => vec![match lang {
                 Lang::Zh => format!("内部错误（请报告此问题）：{detail}"),
                 Lang::En => self.to_string(),
@@ -157,6 +161,107 @@ impl PublishError {
             ),
             (Io { path, detail }, Lang::Zh) => format!("{path}：{detail}"),
             (Io { path, detail }, Lang::En) => format!("{path}: {detail}"),
+        }
+    }
+}
+
+/// Why a roll-up's part was refused: nothing is written.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(Lang::En))]
+pub enum RollupError {
+    /// Neither a built report folder nor a campaign's output folder of dated reports.
+    NotAReport { dir: String, detail: String },
+    /// A file of the part does not match its manifest entry.
+    Corrupt { dir: String, file: String },
+    /// The part was built by a jianfu whose metrics.json has another schema version.
+    Schema {
+        dir: String,
+        found: u64,
+        expected: u32,
+    },
+    /// The same report folder is named twice.
+    ListedTwice { dir: String },
+    /// Two parts have the same id.
+    SameId {
+        id: String,
+        first: String,
+        second: String,
+    },
+    /// The campaign output folders have no report date in common.
+    NoCommonDate { dirs: Vec<String> },
+    /// A campaign output folder has no report at `--at`.
+    NoSuchDate {
+        dir: String,
+        at: String,
+        available: Vec<String>,
+    },
+}
+
+impl RollupError {
+    pub fn message(&self, lang: Lang) -> String {
+        use RollupError::*;
+        match (self, lang) {
+            (NotAReport { dir, detail }, Lang::Zh) => format!(
+                "{dir}：不是已生成的报告文件夹（output/<编号>/<日期>/），也不是活动的输出文件夹（output/<编号>/）：{detail}；请先运行 jianfu build"
+            ),
+            (NotAReport { dir, detail }, Lang::En) => format!(
+                "{dir}: neither a built report folder (output/<id>/<date>/) nor a campaign's output folder (output/<id>/): {detail}; run jianfu build first"
+            ),
+            (Corrupt { dir, file }, Lang::Zh) => format!(
+                "{dir}：{file} 与 manifest.json 记录的 SHA-256 不一致，报告已损坏或被改动，未汇总"
+            ),
+            (Corrupt { dir, file }, Lang::En) => format!(
+                "{dir}: {file} does not match the SHA-256 in manifest.json; the report is damaged or was edited; nothing rolled up"
+            ),
+            (
+                Schema {
+                    dir,
+                    found,
+                    expected,
+                },
+                Lang::Zh,
+            ) => format!(
+                "{dir}：该报告由不兼容的 jianfu 版本生成（metrics.json 格式版本 {found}，本程序为 {expected}）；请用本版本重新生成该报告"
+            ),
+            (
+                Schema {
+                    dir,
+                    found,
+                    expected,
+                },
+                Lang::En,
+            ) => format!(
+                "{dir}: built by an incompatible jianfu (metrics.json schema version {found}, this one reads {expected}); rebuild that report with this version"
+            ),
+            (ListedTwice { dir }, Lang::Zh) => {
+                format!("{dir}：同一报告被列出两次，每个部分只能汇总一次")
+            }
+            (ListedTwice { dir }, Lang::En) => {
+                format!(
+                    "{dir}: the same report is listed twice; each part can be rolled up only once"
+                )
+            }
+            (SameId { id, first, second }, Lang::Zh) => format!(
+                "{first} 与 {second} 的编号都是 {id:?}：两个部分的编号不能相同（可在 campaign.toml 中设置 id）"
+            ),
+            (SameId { id, first, second }, Lang::En) => format!(
+                "{first} and {second} both have the id {id:?}: two parts cannot share an id (set id in campaign.toml)"
+            ),
+            (NoCommonDate { dirs }, Lang::Zh) => format!(
+                "{}：没有共同的报告日期；请用 --at 指定日期，或直接列出各报告文件夹",
+                dirs.join("、")
+            ),
+            (NoCommonDate { dirs }, Lang::En) => format!(
+                "{}: no report date in common; name one with --at, or list the report folders themselves",
+                dirs.join(", ")
+            ),
+            (NoSuchDate { dir, at, available }, Lang::Zh) => {
+                format!("{dir}：没有 {at} 的报告（已有：{}）", available.join("、"))
+            }
+            (NoSuchDate { dir, at, available }, Lang::En) => format!(
+                "{dir}: no report for {at} (there are: {})",
+                available.join(", ")
+            ),
         }
     }
 }

@@ -29,6 +29,9 @@ enum Command {
     Build(cmd::build::Args),
     /// One report comparing campaigns across cities, into OUT/.
     Compare(cmd::compare::Args),
+    /// 层层汇总: one report added up from its parts' reports (counties into a city, cities
+    /// into a province), into OUT/.
+    Rollup(cmd::rollup::Args),
     /// Write a synthetic campaign of any size (for benchmarks and scale tests).
     Synth(cmd::synth::Args),
     /// Start a new campaign: campaign.toml and empty inventory workbooks to fill in.
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
     let ok = match cli.command {
         Command::Build(args) => cmd::build::run(args, lang, show),
         Command::Compare(args) => cmd::compare::run(args, lang),
+        Command::Rollup(args) => cmd::rollup::run(args, lang, show),
         Command::Synth(args) => cmd::synth::run(args, lang, show),
         Command::Init(args) => cmd::init::run(args, lang),
         Command::Publish(args) => cmd::publish::run(args, lang),

@@ -9,7 +9,7 @@ use crate::privacy::Pseudonyms;
 use polars::prelude::*;
 
 /// How many of the most burdened cadres the report lists.
-const TOP_CADRES: usize = 10;
+pub(super) const TOP_CADRES: usize = 10;
 
 /// Marks a group code that is not an active group of the snapshot ([`active_groups`]).
 const NOT_ACTIVE: i64 = -1;

@@ -95,6 +95,7 @@ pub fn kind_figures(items: LazyFrame) -> PolarsResult<KindFigures> {
         by_township: by("township")?,
         by_level: by("level")?,
         by_platform: by("platform")?,
+        by_part: Vec::new(),
     })
 }
 
@@ -115,6 +116,7 @@ fn breakdown(items: &DataFrame, dimension: &str) -> PolarsResult<Vec<DimensionRo
         .map(|row| {
             Ok(DimensionRow {
                 key: keys.get(row).map(str::to_string),
+                part: None,
                 figures: figures_at(&frame, row)?,
             })
         })

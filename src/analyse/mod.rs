@@ -5,6 +5,7 @@ pub mod compare;
 mod engine;
 mod figures;
 pub mod items;
+pub mod rollup;
 pub mod rules;
 pub mod vet;
 
@@ -111,6 +112,7 @@ fn figures(inventory: &Inventory) -> PolarsResult<Report> {
         trend,
         rules: Default::default(),
         quality,
+        parts: None,
     })
 }
 

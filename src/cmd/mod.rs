@@ -6,6 +6,7 @@ pub mod check;
 pub mod compare;
 pub mod init;
 pub mod publish;
+pub mod rollup;
 pub mod samples;
 pub mod synth;
 pub mod vet;

@@ -86,3 +86,24 @@ pub struct PublishOptions {
     /// How long to wait for another publisher to finish.
     pub wait: Duration,
 }
+
+/// What a roll-up (层层汇总) is asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct RollupOptions {
+    /// The report folder the roll-up is written to.
+    pub out: PathBuf,
+    /// The roll-up's id; default: the name of `out` (of its parent, when `out` is named by
+    /// a date, as `output/<id>/<date>/` is).
+    pub id: Option<String>,
+    /// Default: one made from the parts (`present::words::rollup_name`).
+    pub name: Option<String>,
+    /// Default: empty.
+    pub region: Option<String>,
+    /// Default: empty.
+    pub authority: Option<String>,
+    /// The report taken from each campaign output folder given as a part; default: the
+    /// latest date they all have.
+    pub at: Option<NaiveDate>,
+    pub render: RenderOptions,
+    pub show: Show,
+}

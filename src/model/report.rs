@@ -25,6 +25,21 @@ pub struct Report {
     #[serde(default)]
     pub rules: Rules,
     pub quality: Quality,
+    /// A roll-up's parts (层层汇总), in the order given; absent from a campaign's own report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<Part>>,
+}
+
+/// One part of a roll-up: a report it was added up from.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Part {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    /// The part's current snapshot (its 截至 date), YYYY-MM-DD.
+    pub date: String,
+    /// SHA-256 of the part's manifest.json, which names every file of it by hash.
+    pub manifest_sha256: String,
 }
 
 impl Report {
@@ -98,6 +113,10 @@ pub struct KindFigures {
     pub by_township: Vec<DimensionRow>,
     pub by_level: Vec<DimensionRow>,
     pub by_platform: Vec<DimensionRow>,
+    /// A roll-up's figures by part (key: the part's id), ranked by reduction ratio;
+    /// absent from a campaign's own report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_part: Vec<DimensionRow>,
 }
 
 impl KindFigures {
@@ -116,6 +135,10 @@ impl KindFigures {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct DimensionRow {
     pub key: Option<String>,
+    /// In a roll-up's `by_unit`, the id of the part the unit belongs to, so two counties'
+    /// units of the same name stay apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
     #[serde(flatten)]
     pub figures: Figures,
 }
@@ -213,6 +236,9 @@ pub struct Rules {
 pub struct Breach {
     pub rule: RuleId,
     pub kind: Kind,
+    /// In a roll-up, the id of the part the breach was found in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
     pub unit: Option<String>,
     /// The item concerned; null for a breach of the whole unit.
     pub id: Option<String>,

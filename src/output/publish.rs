@@ -168,6 +168,8 @@ struct IndexEntry {
     date: String,
     period: String,
     figures: Vec<String>,
+    /// A roll-up's parts, by name.
+    parts: Vec<String>,
 }
 
 /// Rewrites `SHARE/index.html` from the reports on the share, newest first.
@@ -239,6 +241,16 @@ fn index_entry(share: &Path, report: &Path, metrics: &Report) -> IndexEntry {
         date: metrics.campaign.current.clone(),
         period,
         figures,
+        parts: metrics
+            .parts
+            .as_deref()
+            .map(|parts| {
+                parts
+                    .iter()
+                    .map(|p| crate::present::words::part_name(parts, &p.id))
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }
 

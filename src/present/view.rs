@@ -6,10 +6,10 @@
 use super::findings::describe;
 use super::format::{NONE, chinese_date, parse_date, quarter_name, report_date};
 use super::headline::reduced;
-use super::words::{dim_label, no_key, noun, rule_label};
+use super::words::{dim_label, no_key, noun, part_label, part_name, rule_label, unit_in_part};
 use crate::config::ReportConfig;
 use crate::model::{
-    Dim, DimensionRow, Figures, Kind, KindFigures, MergeFault, Report, RuleId, Unchecked,
+    Dim, DimensionRow, Figures, Kind, KindFigures, MergeFault, Part, Report, RuleId, Unchecked,
 };
 use serde::Serialize;
 
@@ -185,6 +185,8 @@ pub fn view(report: &Report) -> View {
     let mut headlines = Vec::new();
     let mut problems = Vec::new();
     let mut tables = Vec::new();
+    let parts = report.parts.as_deref().unwrap_or(&[]);
+    overview.extend(parts_sentences(parts));
     overview.extend(combined_sentence(report, options));
     for (kind, figures) in report.kinds() {
         overview.push(kind_sentence(figures, kind, options));
@@ -192,7 +194,7 @@ pub fn view(report: &Report) -> View {
         headlines.extend(kind_headlines(figures, kind, options));
         problems.extend(lagging_units(figures, kind, &report.rules, options));
         let annex = tables.len();
-        tables.extend(kind_tables(figures, kind, annex, options));
+        tables.extend(kind_tables(figures, kind, annex, options, parts));
     }
     if let Some(burden) = &report.burden {
         if let Some(load) = &burden.messages {
@@ -215,8 +217,17 @@ pub fn view(report: &Report) -> View {
             burden.before.ge10,
             burden.after.ge10
         ));
+        if !parts.is_empty() {
+            overview.push(format!(
+                "干部负担按各{label}分别统计后相加：同一名干部若在两个{label}均有统计，则在每个{label}各计一次。",
+                label = part_label(parts)
+            ));
+        }
     }
-    let rectification = rectification_lists(&report.rules, tables.len() + 1, options);
+    if !parts.is_empty() && !report.rules.breaches.is_empty() {
+        tables.push(rules_by_part(&report.rules, parts, tables.len() + 1));
+    }
+    let rectification = rectification_lists(&report.rules, tables.len() + 1, parts, options);
     if let Some((table, _)) = &rectification {
         problems.extend(rule_sentences(&report.rules, &table.title));
     }
@@ -337,6 +348,7 @@ fn rule_sentences(rules: &crate::model::Rules, annex_title: &str) -> Vec<String>
 fn rectification_lists(
     rules: &crate::model::Rules,
     annex: usize,
+    parts: &[Part],
     o: &ReportConfig,
 ) -> Option<(TableView, Vec<UnitRectification>)> {
     if rules.breaches.is_empty() {
@@ -355,8 +367,13 @@ fn rectification_lists(
     .into_iter()
     .map(|(label, kind)| ColumnView::new(label, kind))
     .collect();
-    let unit_name =
-        |b: &crate::model::Breach| b.unit.clone().unwrap_or_else(|| "未填写单位".into());
+    let unit_name = |b: &crate::model::Breach| {
+        unit_in_part(
+            parts,
+            b.part.as_deref(),
+            b.unit.as_deref().unwrap_or("未填写单位"),
+        )
+    };
     let row = |n: usize, b: &crate::model::Breach| {
         vec![
             CellView::count(n as u64),
@@ -672,52 +689,191 @@ fn kind_tables(
     kind: Kind,
     annex: usize,
     o: &ReportConfig,
+    parts: &[Part],
 ) -> Vec<TableView> {
-    Dim::ALL
+    let mut tables = Vec::new();
+    if !figures.by_part.is_empty() {
+        tables.push(breakdown_table(
+            figures,
+            kind,
+            annex + 1,
+            o,
+            Breakdown::Parts(parts),
+        ));
+    }
+    for dim in Dim::ALL {
+        let n = annex + tables.len() + 1;
+        tables.push(breakdown_table(
+            figures,
+            kind,
+            n,
+            o,
+            Breakdown::Dim(dim, parts),
+        ));
+    }
+    tables
+}
+
+/// A breakdown table: by one of the campaign's dimensions, or by a roll-up's part.
+enum Breakdown<'a> {
+    Dim(Dim, &'a [Part]),
+    /// Ranked by reduction ratio, with each part's 截至 date.
+    Parts(&'a [Part]),
+}
+
+fn breakdown_table(
+    figures: &KindFigures,
+    kind: Kind,
+    annex: usize,
+    o: &ReportConfig,
+    breakdown: Breakdown,
+) -> TableView {
+    let (label, id, rows) = match breakdown {
+        Breakdown::Dim(dim, _) => (dim_label(dim).to_string(), dim.id(), figures.by(dim)),
+        Breakdown::Parts(parts) => (part_label(parts).to_string(), "part", &figures.by_part[..]),
+    };
+    let mut columns = vec![
+        ColumnView::new(
+            if id == "part" { "排名" } else { "序号" },
+            ColumnKind::Count,
+        ),
+        ColumnView::new(label.clone(), ColumnKind::Text),
+    ];
+    if let Breakdown::Parts(_) = breakdown {
+        columns.push(ColumnView::new("截至日期", ColumnKind::Date));
+    }
+    columns.extend(
+        ["清理前", "清理后", "解散", "合并", "到期解散", "新建"]
+            .map(|l| ColumnView::new(l, ColumnKind::Count)),
+    );
+    columns.extend(["精简占比", "停止运营占比"].map(|l| ColumnView::new(l, ColumnKind::Percent)));
+    let body = rows
         .iter()
         .enumerate()
-        .map(|(i, &dim)| {
-            let mut columns = vec![
-                ColumnView::new("序号", ColumnKind::Count),
-                ColumnView::new(dim_label(dim), ColumnKind::Text),
-            ];
-            columns.extend(
-                ["清理前", "清理后", "解散", "合并", "到期解散", "新建"]
-                    .map(|l| ColumnView::new(l, ColumnKind::Count)),
-            );
-            columns.extend(
-                ["精简占比", "停止运营占比"].map(|l| ColumnView::new(l, ColumnKind::Percent)),
-            );
-            let body = figures
-                .by(dim)
-                .iter()
-                .enumerate()
-                .map(|(n, r)| {
+        .map(|(n, r)| {
+            let mut cells = vec![CellView::count(n as u64 + 1)];
+            match breakdown {
+                Breakdown::Dim(dim, parts) => {
                     let key = r.key.as_deref().unwrap_or(no_key(dim));
-                    let mut cells = vec![CellView::count(n as u64 + 1), CellView::text(key)];
-                    cells.extend(figure_cells(&r.figures, o));
-                    cells
-                })
-                .collect();
-            let mut total = vec![CellView::text(""), CellView::text("合计")];
-            total.extend(figure_cells(&figures.totals, o));
-            TableView {
-                id: format!("{}_by_{}", kind.id(), dim.id()),
-                kind: Some(kind),
-                title: format!(
-                    "附件{} 按{}统计的{}清理情况",
-                    annex + i + 1,
-                    dim_label(dim),
-                    noun(kind)
-                ),
-                columns,
-                rows: body,
-                total: Some(total),
-                // 清理前: where the campaign had the most to do.
-                shown: Selection::LargestBy { column: 2 },
+                    cells.push(CellView::text(unit_in_part(parts, r.part.as_deref(), key)));
+                }
+                Breakdown::Parts(parts) => {
+                    let id = r.key.as_deref().unwrap_or_default();
+                    cells.push(CellView::text(part_name(parts, id)));
+                    let date = parts.iter().find(|p| p.id == id).map(|p| p.date.as_str());
+                    cells.push(CellView::text(
+                        date.map_or_else(|| NONE.into(), report_date),
+                    ));
+                }
             }
+            cells.extend(figure_cells(&r.figures, o));
+            cells
         })
-        .collect()
+        .collect();
+    let mut total = vec![CellView::text(""), CellView::text("合计")];
+    if let Breakdown::Parts(_) = breakdown {
+        total.push(CellView::text(""));
+    }
+    total.extend(figure_cells(&figures.totals, o));
+    let shown = match breakdown {
+        // 清理前: where the campaign had the most to do.
+        Breakdown::Dim(..) => Selection::LargestBy { column: 2 },
+        // The ranking, from the first.
+        Breakdown::Parts(_) => Selection::First,
+    };
+    TableView {
+        id: format!("{}_by_{id}", kind.id()),
+        kind: Some(kind),
+        title: format!("附件{annex} 按{label}统计的{}清理情况", noun(kind)),
+        columns,
+        rows: body,
+        total: Some(total),
+        shown,
+    }
+}
+
+/// A roll-up's opening: what it was added up from, and each part's 截至 date where they
+/// differ, so figures of different dates are never mixed in silence.
+fn parts_sentences(parts: &[Part]) -> Vec<String> {
+    if parts.is_empty() {
+        return Vec::new();
+    }
+    let label = part_label(parts);
+    const NAMED: usize = 10;
+    let mut names: Vec<String> = parts
+        .iter()
+        .take(NAMED)
+        .map(|p| part_name(parts, &p.id))
+        .collect();
+    if parts.len() > NAMED {
+        names.push("等".to_string());
+    }
+    let mut out = vec![format!(
+        "本报告由{}个{label}的报告汇总而成（{}），各项数量为各{label}数量相加，占比由相加后的数量重新计算。",
+        parts.len(),
+        names.join("、").replace("、等", "等")
+    )];
+    let dates: std::collections::BTreeSet<&str> = parts.iter().map(|p| p.date.as_str()).collect();
+    if dates.len() > 1 {
+        let each: Vec<String> = parts
+            .iter()
+            .map(|p| format!("{}截至{}", part_name(parts, &p.id), report_date(&p.date)))
+            .collect();
+        out.push(format!(
+            "请注意：各{label}数据的截至日期不同（{}），合计数为各{label}截至各自日期的数量之和；变化趋势只列各{label}共有的日期。",
+            each.join("，")
+        ));
+    }
+    out
+}
+
+/// The rule breaches of a roll-up by part: how many, in how many units.
+fn rules_by_part(rules: &crate::model::Rules, parts: &[Part], annex: usize) -> TableView {
+    let mut by: Vec<(String, u64, std::collections::BTreeSet<Option<&str>>)> = Vec::new();
+    for b in &rules.breaches {
+        let part = b.part.clone().unwrap_or_default();
+        let i = match by.iter().position(|(p, ..)| *p == part) {
+            Some(i) => i,
+            None => {
+                by.push((part, 0, Default::default()));
+                by.len() - 1
+            }
+        };
+        by[i].1 += 1;
+        by[i].2.insert(b.unit.as_deref());
+    }
+    by.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let label = part_label(parts);
+    TableView {
+        id: "rules_by_part".into(),
+        kind: None,
+        title: format!("附件{annex} 各{label}发现问题汇总"),
+        columns: vec![
+            ColumnView::new("序号", ColumnKind::Count),
+            ColumnView::new(label, ColumnKind::Text),
+            ColumnView::new("问题数", ColumnKind::Count),
+            ColumnView::new("涉及单位数", ColumnKind::Count),
+        ],
+        rows: by
+            .iter()
+            .enumerate()
+            .map(|(n, (part, count, units))| {
+                vec![
+                    CellView::count(n as u64 + 1),
+                    CellView::text(part_name(parts, part)),
+                    CellView::count(*count),
+                    CellView::count(units.len() as u64),
+                ]
+            })
+            .collect(),
+        total: Some(vec![
+            CellView::text(""),
+            CellView::text("合计"),
+            CellView::count(rules.breaches.len() as u64),
+            CellView::count(by.iter().map(|(_, _, units)| units.len() as u64).sum()),
+        ]),
+        shown: Selection::LargestBy { column: 2 },
+    }
 }
 
 fn figure_cells(f: &Figures, o: &ReportConfig) -> Vec<CellView> {

@@ -12,6 +12,7 @@ use crate::config::{RenderOptions, ReportConfig};
 use crate::model::{DimensionRow, Figures, KindFigures, Report};
 use crate::present::format::NONE;
 use crate::present::view::View;
+use crate::present::words::{part_label, part_name, unit_in_part};
 use ab_glyph::{Font, FontRef};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -448,7 +449,8 @@ pub fn charts(report: &Report, view: &View) -> Vec<Chart> {
         let Some(figures) = figures else { continue };
         let kind = Kind { id, noun, figures };
         out.extend(by_township(&kind, view));
-        out.extend(reduction_by_unit(&kind, &o));
+        out.extend(reduction_by_part(report, &kind, &o));
+        out.extend(reduction_by_unit(report, &kind, &o));
         out.extend(dispositions(&kind, view));
         out.extend(platforms(&kind, view));
     }
@@ -551,70 +553,103 @@ fn ratio_cmp(a: &Figures, b: &Figures) -> Ordering {
     left.cmp(&right)
 }
 
-fn reduction_by_unit(kind: &Kind, o: &ReportConfig) -> Option<Chart> {
-    let mut units: Vec<&DimensionRow> = kind
+/// A roll-up's parts ranked by reduction ratio (各县精简占比).
+fn reduction_by_part(report: &Report, kind: &Kind, o: &ReportConfig) -> Option<Chart> {
+    let parts = report.parts.as_deref().unwrap_or(&[]);
+    let rows: Vec<(String, &Figures)> = kind
+        .figures
+        .by_part
+        .iter()
+        .map(|r| {
+            (
+                part_name(parts, r.key.as_deref().unwrap_or_default()),
+                &r.figures,
+            )
+        })
+        .collect();
+    reduction_ranking(kind, o, rows, part_label(parts), "part")
+}
+
+fn reduction_by_unit(report: &Report, kind: &Kind, o: &ReportConfig) -> Option<Chart> {
+    let parts = report.parts.as_deref().unwrap_or(&[]);
+    let rows: Vec<(String, &Figures)> = kind
         .figures
         .by_unit
         .iter()
-        .filter(|r| r.figures.before > 0)
+        .map(|r| {
+            let key = key_or(r, "未填写单位");
+            (unit_in_part(parts, r.part.as_deref(), &key), &r.figures)
+        })
         .collect();
+    reduction_ranking(kind, o, rows, "单位", "unit")
+}
+
+/// Rows (a unit's or a part's) ranked by reduction ratio; the top and bottom ten of many.
+fn reduction_ranking(
+    kind: &Kind,
+    o: &ReportConfig,
+    rows: Vec<(String, &Figures)>,
+    what: &str,
+    id: &str,
+) -> Option<Chart> {
+    let mut units: Vec<(String, &Figures)> =
+        rows.into_iter().filter(|(_, f)| f.before > 0).collect();
     if units.is_empty() {
         return None;
     }
     units.sort_by(|a, b| {
-        ratio_cmp(&b.figures, &a.figures)
-            .then(b.figures.before.cmp(&a.figures.before))
-            .then_with(|| a.key.cmp(&b.key))
+        ratio_cmp(b.1, a.1)
+            .then(b.1.before.cmp(&a.1.before))
+            .then_with(|| a.0.cmp(&b.0))
     });
-    let row = |r: &DimensionRow| Row {
-        label: key_or(r, "未填写单位"),
-        values: vec![reduced(&r.figures) as f64 / r.figures.before as f64],
-        texts: vec![o.pct(reduced(&r.figures), r.figures.before)],
+    let row = |(label, f): &(String, &Figures)| Row {
+        label: label.clone(),
+        values: vec![reduced(f) as f64 / f.before as f64],
+        texts: vec![o.pct(reduced(f), f.before)],
         colour: None,
     };
     let many = units.len() > 20;
     let rows: Vec<Row> = if many {
-        let mut rows: Vec<Row> = units[..10].iter().copied().map(&row).collect();
+        let mut rows: Vec<Row> = units[..10].iter().map(row).collect();
         rows.push(Row::separator());
-        rows.extend(units[units.len() - 10..].iter().copied().map(&row));
+        rows.extend(units[units.len() - 10..].iter().map(row));
         rows
     } else {
-        units.iter().copied().map(&row).collect()
+        units.iter().map(row).collect()
     };
     let series = [Series {
         name: "精简占比",
         colour: GREEN,
     }];
     let drawn = hbar(&series, &rows, false);
-    let best = units[0];
-    let worst = units[units.len() - 1];
+    let (best, worst) = (&units[0], &units[units.len() - 1]);
     let alt = format!(
-        "{}{}个单位的{}精简占比{}：最高的是{}（{}，{}个减至{}个），最低的是{}（{}，{}个减至{}个）。",
+        "{}{}个{what}的{}精简占比{}：最高的是{}（{}，{}个减至{}个），最低的是{}（{}，{}个减至{}个）。",
         if many {
-            "精简占比最高和最低的各10个单位，共"
+            format!("精简占比最高和最低的各10个{what}，共")
         } else {
-            "共"
+            "共".to_string()
         },
         units.len(),
         kind.noun,
         if many { "中" } else { "" },
-        key_or(best, "未填写单位"),
-        o.pct(reduced(&best.figures), best.figures.before),
-        best.figures.before,
-        best.figures.after,
-        key_or(worst, "未填写单位"),
-        o.pct(reduced(&worst.figures), worst.figures.before),
-        worst.figures.before,
-        worst.figures.after,
+        best.0,
+        o.pct(reduced(best.1), best.1.before),
+        best.1.before,
+        best.1.after,
+        worst.0,
+        o.pct(reduced(worst.1), worst.1.before),
+        worst.1.before,
+        worst.1.after,
     );
     let title = if many {
-        format!("{}精简占比最高和最低的各10个单位", kind.noun)
+        format!("{}精简占比最高和最低的各10个{what}", kind.noun)
     } else {
-        format!("各单位{}精简占比", kind.noun)
+        format!("各{what}{}精简占比", kind.noun)
     };
     Some(finish(
         drawn,
-        &format!("{}_reduction_by_unit", kind.id),
+        &format!("{}_reduction_by_{id}", kind.id),
         &title,
         &alt,
     ))

@@ -68,7 +68,7 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
                 &report,
                 fonts,
                 tables,
-                options,
+                options.render.templates.as_deref(),
                 &mut stages,
                 &mut outputs,
                 &mut failed,
@@ -84,35 +84,53 @@ pub fn build(campaign: &Path, options: &BuildOptions) -> Result<Built, Error> {
         .join()
         .map_err(|_| Error::Internal("hashing the inputs failed".into()))??;
     let manifest = manifest(inputs, &report, &outputs).to_bytes();
-    // The manifest names every input and output by hash: if the report on disk has the
-    // same one and its files still match, there is nothing to rewrite.
-    if unchanged(&target, &manifest) {
-        crate::output::atomic::tidy(&target);
-        return Ok(Built {
-            dir: target,
+    let placed = put_in_place(&target, &outputs, &manifest, &mut stages)?;
+    Ok(Built::new(report, failed, stages, placed))
+}
+
+impl Built {
+    /// The result of a report put in place (`placed`: its folder, and whether it was
+    /// already exactly there), with the stages' times.
+    pub(crate) fn new(
+        report: Report,
+        failed: Vec<Error>,
+        stages: Stages,
+        (dir, unchanged): (PathBuf, bool),
+    ) -> Built {
+        Built {
+            dir,
             report,
             failed,
             total: stages.elapsed(),
             timings: stages.timings,
-            unchanged: true,
-        });
+            unchanged,
+        }
+    }
+}
+
+/// Writes `outputs` and the manifest into `target` through a staging folder, unless
+/// `target` already holds exactly these files; says which.
+pub(crate) fn put_in_place(
+    target: &Path,
+    outputs: &[Output],
+    manifest: &[u8],
+    stages: &mut Stages,
+) -> Result<(PathBuf, bool), Error> {
+    // The manifest names every input and output by hash: if the report on disk has the
+    // same one and its files still match, there is nothing to rewrite.
+    if unchanged(target, manifest) {
+        crate::output::atomic::tidy(target);
+        return Ok((target.to_path_buf(), true));
     }
     let dir = stages.run("write", "写入报告", || -> Result<PathBuf, Error> {
-        let staging = Staging::new(&target, Durability::LOCAL)?;
-        for output in &outputs {
+        let staging = Staging::new(target, Durability::LOCAL)?;
+        for output in outputs {
             staging.write(&output.path, &output.bytes)?;
         }
-        staging.write("manifest.json", &manifest)?;
+        staging.write("manifest.json", manifest)?;
         staging.commit()
     })?;
-    Ok(Built {
-        dir,
-        report,
-        failed,
-        total: stages.elapsed(),
-        timings: stages.timings,
-        unchanged: false,
-    })
+    Ok((dir, false))
 }
 
 /// Whether `dir` already holds exactly this build: the same manifest, every file intact.
@@ -131,11 +149,11 @@ fn unchanged(dir: &Path, manifest: &[u8]) -> bool {
 
 /// The documents: charts, index.html, tables.xlsx, report.pdf (in `fonts`, found
 /// beforehand). `tables` are freed on the way.
-fn render_documents(
+pub(crate) fn render_documents(
     report: &Report,
     (fonts, pdf_options): (Fonts, RenderOptions),
     tables: impl Send + 'static,
-    options: &BuildOptions,
+    templates: Option<&Path>,
     stages: &mut Stages,
     outputs: &mut Vec<Output>,
     failed: &mut Vec<Error>,
@@ -160,9 +178,7 @@ fn render_documents(
                 (render(), start.elapsed().as_secs_f64())
             };
             (
-                timed(&|| {
-                    html::render_html(&documents, &charts, options.render.templates.as_deref())
-                }),
+                timed(&|| html::render_html(&documents, &charts, templates)),
                 timed(&|| xlsx::render_xlsx(&view)),
             )
         });
@@ -244,7 +260,7 @@ fn pdf_options(config: &CampaignConfig, dir: &Path, options: &BuildOptions) -> R
     render
 }
 
-fn manifest(inputs: Vec<FileEntry>, report: &Report, outputs: &[Output]) -> Manifest {
+pub(crate) fn manifest(inputs: Vec<FileEntry>, report: &Report, outputs: &[Output]) -> Manifest {
     let mut outputs: Vec<FileEntry> = outputs
         .iter()
         .map(|o| FileEntry::of(o.path.clone(), &o.bytes))

@@ -111,9 +111,17 @@ pub fn built_samples() -> &'static Path {
     .path()
 }
 
+/// The binary under test: `JIANFU_BIN` when set (a copy taken right after the build, where
+/// a shared target folder may be rebuilt by others meanwhile), else cargo's.
+pub fn binary() -> PathBuf {
+    std::env::var_os("JIANFU_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_jianfu")))
+}
+
 /// Runs the real binary with `args` in `cwd`.
 pub fn jianfu(cwd: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_jianfu"))
+    std::process::Command::new(binary())
         .args(args)
         .current_dir(cwd)
         .output()

@@ -70,6 +70,7 @@ pub fn evaluate(
         .map(|f| Breach {
             rule: f.rule,
             kind: f.kind,
+            part: None,
             unit: f.unit,
             id: f.id,
             name: f.name,
