@@ -8,12 +8,13 @@
 //! the charts also read in grey.
 
 use super::Chart;
+use super::svg::{Drawing, SvgWriter};
 use crate::config::{RenderOptions, ReportConfig};
 use crate::model::{DimensionRow, Figures, KindFigures, Report};
 use crate::present::format::NONE;
 use crate::present::view::View;
 use crate::present::words::{part_label, part_name, unit_in_part};
-use ab_glyph::{Font, FontRef};
+use ab_glyph::{Font, FontVec};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::cmp::Ordering;
@@ -31,9 +32,6 @@ const MEASURE_FAMILIES: [&str; 5] = [
     "SimHei",
     "Microsoft YaHei",
 ];
-
-/// plotters' SVG backend writes `font-size = size / 1.24`; sizes here are CSS pixels.
-const PLOTTERS_FONT_SCALE: f64 = 1.24;
 
 const WIDTH: u32 = 720;
 const FONT_PX: f64 = 13.0;
@@ -59,7 +57,7 @@ const AFTER: (&str, RGBColor) = ("清理后", SKY);
 
 /// The font used to measure text: its family and the face that covers CJK.
 pub struct Measure {
-    face: Option<FontRef<'static>>,
+    face: Option<FontVec>,
     /// The family found, for diagnostics; None when widths are estimated.
     pub family: Option<String>,
 }
@@ -73,8 +71,7 @@ pub fn measure() -> &'static Measure {
 
 /// Loads the measuring font once, from the folders and system fonts the PDF is set from
 /// (`--font-dir`, campaign.toml's `font_dirs`, `--no-system-fonts`): the first of
-/// [`MEASURE_FAMILIES`] found whose face maps 中, its bytes leaked once so plotters can keep
-/// them, and registered with plotters under [`FONT_STACK`]. Never fails: without a CJK
+/// [`MEASURE_FAMILIES`] found whose face maps 中. Never fails: without a CJK
 /// font, widths are estimated. The first call's fonts serve the whole process.
 pub fn measure_with(fonts: &RenderOptions) -> &'static Measure {
     MEASURE.get_or_init(|| {
@@ -100,21 +97,12 @@ pub fn measure_with(fonts: &RenderOptions) -> &'static Measure {
                 fontdb::Source::SharedFile(_, data) => Some((*data).as_ref().to_vec()),
             };
             let Some(bytes) = bytes else { continue };
-            // Check before leaking, so a useless file is not kept.
-            let covers = FontRef::try_from_slice_and_index(&bytes, index)
-                .is_ok_and(|f| f.glyph_id('中').0 != 0 && f.units_per_em().is_some());
-            if !covers {
-                continue;
-            }
-            let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-            let face = FontRef::try_from_slice_and_index(bytes, index).ok();
-            // plotters reads the first face of a collection: register it only if that
-            // face covers CJK too (the drawing itself never asks plotters to measure).
-            if FontRef::try_from_slice(bytes).is_ok_and(|f| f.glyph_id('中').0 != 0) {
-                let _ = plotters::style::register_font(FONT_STACK, FontStyle::Normal, bytes);
-            }
+            let face = FontVec::try_from_vec_and_index(bytes, index)
+                .ok()
+                .filter(|f| f.glyph_id('中').0 != 0 && f.units_per_em().is_some());
+            let Some(face) = face else { continue };
             return Measure {
-                face,
+                face: Some(face),
                 family: Some(family.to_string()),
             };
         }
@@ -193,23 +181,8 @@ fn shorten(text: &str, px: f64, max: f64) -> String {
     candidate(fits)
 }
 
-fn escape_xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 fn font(px: f64) -> TextStyle<'static> {
-    TextStyle::from((FONT_STACK, px * PLOTTERS_FONT_SCALE).into_font()).color(&INK)
+    TextStyle::from((FONT_STACK, px).into_font()).color(&INK)
 }
 
 fn anchored(px: f64, h: HPos, v: VPos) -> TextStyle<'static> {
@@ -243,14 +216,8 @@ impl Row {
     }
 }
 
-/// A drawn SVG, and the labels that were shortened (their full text goes into a tooltip).
-struct Drawn {
-    svg: String,
-    shortened: Vec<(String, String)>,
-}
-
 /// Horizontal bars: one row per category, one bar per series, each value at its bar's end.
-fn hbar(series: &[Series], rows: &[Row], legend: bool) -> Drawn {
+fn hbar(series: &[Series], rows: &[Row], legend: bool) -> Drawing {
     let bar = 12i32;
     let gap_in_row = 2i32;
     let n = series.len().max(1) as i32;
@@ -303,9 +270,15 @@ fn hbar(series: &[Series], rows: &[Row], legend: bool) -> Drawn {
 
     let top = MARGIN + legend_h;
     let height = (top + rows.len() as i32 * row_h + MARGIN) as u32;
-    let mut svg = String::new();
+    let shortened = rows
+        .iter()
+        .zip(&labels)
+        .filter(|(r, l)| &r.label != *l)
+        .map(|(r, l)| (l.clone(), r.label.clone()))
+        .collect();
+    let mut drawing = Drawing::new((WIDTH, height));
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let root = SvgWriter::new(&mut drawing, shortened).into_drawing_area();
         let _ = root.fill(&WHITE);
         if legend {
             draw_legend(&root, series, MARGIN);
@@ -349,15 +322,8 @@ fn hbar(series: &[Series], rows: &[Row], legend: bool) -> Drawn {
             vec![(zero_x, top), (zero_x, top + rows.len() as i32 * row_h)],
             GRID.stroke_width(1),
         ));
-        let _ = root.present();
     }
-    let shortened = rows
-        .iter()
-        .zip(labels)
-        .filter(|(r, l)| &r.label != l)
-        .map(|(r, l)| (l, r.label.clone()))
-        .collect();
-    Drawn { svg, shortened }
+    drawing
 }
 
 fn draw_legend<DB: DrawingBackend>(
@@ -380,53 +346,13 @@ fn draw_legend<DB: DrawingBackend>(
     }
 }
 
-/// Adds the accessible name and title to the root element and a `<title>` tooltip with the
-/// full text to every shortened label.
-fn finish(drawn: Drawn, id: &str, title: &str, alt: &str) -> Chart {
-    let mut svg = drawn.svg;
-    // plotters divides the size it is given by 1.24: print the CSS size exactly.
-    for px in [FONT_PX, SMALL_PX] {
-        svg = svg.replace(
-            &format!(
-                "font-size=\"{}\"",
-                px * PLOTTERS_FONT_SCALE / PLOTTERS_FONT_SCALE
-            ),
-            &format!("font-size=\"{px}\""),
-        );
-    }
-    if let Some(end) = svg.find('>') {
-        let head = &svg[..end];
-        let head = head.replacen(
-            "<svg ",
-            &format!(
-                "<svg role=\"img\" aria-label=\"{}\" font-family=\"{}\" ",
-                escape_xml(alt),
-                escape_xml(FONT_STACK)
-            ),
-            1,
-        );
-        svg = format!(
-            "{head}>\n<title>{}</title>\n<desc>{}</desc>{}",
-            escape_xml(title),
-            escape_xml(alt),
-            &svg[end + 1..]
-        );
-    }
-    let mut from = 0;
-    for (short, full) in drawn.shortened {
-        let needle = format!(">\n{}\n</text>", escape_xml(&short));
-        if let Some(at) = svg[from..].find(&needle) {
-            let at = from + at + 1;
-            let tip = format!("<title>{}</title>", escape_xml(&full));
-            svg.insert_str(at, &tip);
-            from = at + tip.len() + needle.len() - 1;
-        }
-    }
+/// The chart as a standalone SVG document, named and titled.
+fn finish(drawing: Drawing, id: &str, title: &str, alt: &str) -> Chart {
     Chart {
         id: id.to_string(),
         title: title.to_string(),
         alt: alt.to_string(),
-        svg,
+        svg: drawing.document(title, alt, FONT_STACK),
     }
 }
 
@@ -830,9 +756,9 @@ fn trend(report: &Report) -> Option<Chart> {
         plot_bottom - ((v as f64 / max as f64) * f64::from(plot_bottom - plot_top)).round() as i32
     };
     let x_of = |i: usize| x0 + (i as f64 * step).round() as i32;
-    let mut svg = String::new();
+    let mut drawing = Drawing::new((WIDTH, height));
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let root = SvgWriter::new(&mut drawing, vec![]).into_drawing_area();
         let _ = root.fill(&WHITE);
         let series: Vec<Series> = present
             .iter()
@@ -880,7 +806,6 @@ fn trend(report: &Report) -> Option<Chart> {
                 ));
             }
         }
-        let _ = root.present();
     }
     let parts: Vec<String> = present
         .iter()
@@ -899,15 +824,7 @@ fn trend(report: &Report) -> Option<Chart> {
         })
         .collect();
     let alt = format!("各次台账日期的在用数量变化，{}。", parts.join("；"));
-    Some(finish(
-        Drawn {
-            svg,
-            shortened: vec![],
-        },
-        "trend",
-        "各次台账在用数量变化",
-        &alt,
-    ))
+    Some(finish(drawing, "trend", "各次台账在用数量变化", &alt))
 }
 
 /// 2019-04-30 → 2019年4月30日

@@ -5,6 +5,7 @@ pub mod charts;
 pub mod fonts;
 pub mod html;
 pub mod pdf;
+mod svg;
 pub mod vet;
 pub mod xlsx;
 
