@@ -512,3 +512,93 @@ fn init_writes_the_request_form_that_vet_reads() {
     let requests = jianfu::load::requests::read_requests(&form).expect("the form reads");
     assert!(requests.is_empty());
 }
+
+/// The members table of `campaign()` with G1's members replaced by M31..M40.
+fn g1_changed(f: &Fixture) {
+    let path = f.dir().join(format!("snapshots/{DATE}/members.csv"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut changed = String::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("G1,M") {
+            let m: u32 = rest[..2].parse().unwrap();
+            writeln!(changed, "G1,M{:02},张{m}明,1380013{m:04}", m + 30).unwrap();
+        } else {
+            writeln!(changed, "{line}").unwrap();
+        }
+    }
+    std::fs::write(path, changed).unwrap();
+}
+
+#[test]
+fn the_index_is_kept_between_calls_and_never_used_once_a_table_changed() {
+    let f = campaign();
+    let members = members_file(&f, 1..=9);
+    let args = [
+        "--name",
+        "党员学习群",
+        "--unit",
+        "U9",
+        "--members",
+        &members,
+        "--timings",
+    ];
+    let (code, first, err) = vet(&f, &args);
+    assert_eq!(code, 3, "{first}{err}");
+    assert!(err.contains("timing load"), "{err}");
+    assert!(
+        f.dir()
+            .join(format!(".jianfu/vet-{DATE}/index.bin"))
+            .is_file()
+    );
+    let (code, again, err) = vet(&f, &args);
+    assert_eq!((code, &again), (3, &first));
+    assert!(
+        err.contains("timing read") && !err.contains("timing load"),
+        "{err}"
+    );
+    // G1 no longer holds the proposed members: the kept index is stale and rebuilt.
+    g1_changed(&f);
+    let (code, changed, err) = vet(&f, &args);
+    assert!(err.contains("timing load"), "{err}");
+    assert_eq!(code, 0, "{changed}");
+    assert!(!changed.contains("G1"), "{changed}");
+}
+
+#[test]
+fn a_damaged_or_unwritable_kept_index_is_never_trusted() {
+    let f = campaign();
+    let members = members_file(&f, 1..=9);
+    let args = [
+        "--name",
+        "党员学习群",
+        "--unit",
+        "U9",
+        "--members",
+        &members,
+    ];
+    let (code, expected, _) = vet(&f, &args);
+    assert_eq!(code, 3);
+    let kept = f.dir().join(format!(".jianfu/vet-{DATE}/index.bin"));
+    let whole = std::fs::read(&kept).unwrap();
+    let mut flipped = whole.clone();
+    // The last group listed by unit made out of range.
+    let last = flipped.len() - 1;
+    flipped[last] = 0xff;
+    for damaged in [
+        whole[..whole.len() / 2].to_vec(),
+        b"not an index".to_vec(),
+        flipped,
+    ] {
+        std::fs::write(&kept, &damaged).unwrap();
+        let mut timed = args.to_vec();
+        timed.push("--timings");
+        let (code, out, err) = vet(&f, &timed);
+        assert_eq!((code, &out), (3, &expected));
+        assert!(err.contains("timing load"), "{err}");
+    }
+    // A folder that cannot keep the index is answered all the same.
+    std::fs::remove_dir_all(f.dir().join(".jianfu")).unwrap();
+    std::fs::write(f.dir().join(".jianfu"), "").unwrap();
+    let (code, out, err) = vet(&f, &args);
+    assert_eq!((code, &out), (3, &expected), "{err}");
+}

@@ -16,7 +16,7 @@ pub mod values;
 pub mod words;
 
 use crate::config::{CampaignConfig, DEFAULT_MAX_TABLE_BYTES};
-use crate::load::campaign::{CampaignDir, discover, shown};
+use crate::load::campaign::{CampaignDir, SnapshotDir, discover, shown};
 use crate::load::problem::{Problem, ProblemKind, Problems};
 use chrono::NaiveDate;
 use schema::TableKind;
@@ -80,6 +80,110 @@ pub enum Scope {
     Only(Option<NaiveDate>),
 }
 
+/// The snapshot folders `scope` reads, oldest first; None when the date asked for has none.
+fn choose(
+    dir: &Path,
+    snapshots: Vec<SnapshotDir>,
+    scope: Scope,
+    problems: &mut Problems,
+) -> Option<Vec<SnapshotDir>> {
+    let at = match scope {
+        Scope::Latest => return Some(snapshots),
+        Scope::Only(None) => return Some(snapshots.into_iter().last().into_iter().collect()),
+        Scope::UpTo(at) | Scope::Only(Some(at)) => at,
+    };
+    if !snapshots.iter().any(|s| s.date == at) {
+        let available = snapshots.iter().map(|s| s.date.to_string()).collect();
+        problems.push(Problem::file(
+            shown(&dir.join("snapshots")),
+            ProblemKind::NoSuchSnapshot {
+                at: at.to_string(),
+                available,
+            },
+        ));
+        return None;
+    }
+    let only = matches!(scope, Scope::Only(_));
+    Some(
+        snapshots
+            .into_iter()
+            .filter(|s| if only { s.date == at } else { s.date <= at })
+            .collect(),
+    )
+}
+
+/// The files a load of one snapshot reads, and its settings.
+pub struct SnapshotFiles {
+    pub config: CampaignConfig,
+    pub date: NaiveDate,
+    /// campaign.toml, then the snapshot's tables.
+    pub files: Vec<PathBuf>,
+}
+
+impl SnapshotFiles {
+    /// Finds the files a load of one snapshot (`Scope::Only(at)`) would read.
+    pub fn find(dir: &Path, at: Option<NaiveDate>) -> Result<SnapshotFiles, Vec<Problem>> {
+        let mut problems = Problems::default();
+        let found = discover(dir, &mut problems);
+        let chosen = found.and_then(|found| {
+            let chosen = choose(&found.dir, found.snapshots, Scope::Only(at), &mut problems)?;
+            Some((found.config, found.config_file, chosen))
+        });
+        // discover says why a campaign has no snapshot.
+        let Some((config, config_file, Some(snapshot))) =
+            chosen.map(|(config, file, mut chosen)| (config, file, chosen.pop()))
+        else {
+            return Err(problems.into_vec());
+        };
+        if !problems.is_empty() {
+            return Err(problems.into_vec());
+        }
+        let mut files = vec![config_file];
+        files.extend(snapshot.tables.into_values());
+        Ok(SnapshotFiles {
+            config,
+            date: snapshot.date,
+            files,
+        })
+    }
+
+    /// The SHA-256 of `salt` and every file's name and bytes: what the files say, so a
+    /// result derived from them can be kept and known stale.
+    pub fn digest(&self, salt: &[u8]) -> Result<[u8; 32], Vec<Problem>> {
+        use sha2::{Digest, Sha256};
+        use std::io::Read;
+        let mut hash = Sha256::new();
+        hash.update(salt);
+        let mut buffer = vec![0u8; 1 << 20];
+        for path in &self.files {
+            let unreadable = |e: std::io::Error| {
+                vec![Problem::file(
+                    shown(path),
+                    ProblemKind::Unreadable {
+                        detail: e.to_string(),
+                    },
+                )]
+            };
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            hash.update(name.as_bytes());
+            hash.update([0]);
+            let mut file = std::fs::File::open(path).map_err(unreadable)?;
+            loop {
+                let n = file.read(&mut buffer).map_err(unreadable)?;
+                if n == 0 {
+                    break;
+                }
+                hash.update(&buffer[..n]);
+            }
+            hash.update([0]);
+        }
+        Ok(hash.finalize().into())
+    }
+}
+
 /// Reads a campaign folder. On any error, returns every problem found (capped per file).
 pub fn load_campaign(dir: &Path, scope: Scope) -> Result<Inventory, Vec<Problem>> {
     load_campaign_with(dir, scope, None)
@@ -104,27 +208,8 @@ pub fn load_campaign_with(
         units,
         snapshots,
     } = found;
-    let chosen: Vec<_> = match scope {
-        Scope::Latest => snapshots,
-        Scope::Only(None) => snapshots.into_iter().last().into_iter().collect(),
-        Scope::UpTo(at) | Scope::Only(Some(at)) => {
-            if !snapshots.iter().any(|s| s.date == at) {
-                let available = snapshots.iter().map(|s| s.date.to_string()).collect();
-                problems.push(Problem::file(
-                    shown(&dir.join("snapshots")),
-                    ProblemKind::NoSuchSnapshot {
-                        at: at.to_string(),
-                        available,
-                    },
-                ));
-                return Err(problems.into_vec());
-            }
-            let only = matches!(scope, Scope::Only(_));
-            snapshots
-                .into_iter()
-                .filter(|s| if only { s.date == at } else { s.date <= at })
-                .collect()
-        }
+    let Some(chosen) = choose(&dir, snapshots, scope, &mut problems) else {
+        return Err(problems.into_vec());
     };
     let limit = max_table_bytes
         .or(config.max_table_bytes)
