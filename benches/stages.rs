@@ -5,6 +5,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use jianfu::analyse::analyse;
 use jianfu::fixtures::synth::{SynthFormat, SynthOptions, synth};
 use jianfu::load::{Scope, load_campaign};
+use jianfu::present::charts::charts as chart_specs;
 use jianfu::present::view::view;
 use jianfu::render::{charts, html, xlsx};
 use std::hint::black_box;
@@ -42,7 +43,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("render_html_xlsx_charts", |b| {
         b.iter(|| {
             let v = view(&report);
-            let charts = charts::charts(&report, &v);
+            let charts = charts::draw(&chart_specs(&report, &v));
             let page = html::render_html(&v, &charts, None).expect("html");
             let book = xlsx::render_xlsx(&v).expect("xlsx");
             black_box((page.bytes.len(), book.bytes.len()))

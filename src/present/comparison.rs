@@ -78,7 +78,6 @@ pub fn comparison_view(cmp: &Comparison) -> View {
         problems.push("各地清理进度总体均衡，未发现工作群精简进度明显滞后的地区。".to_string());
     }
     View {
-        options: *o,
         title: format!(
             "关于{}地基层减负清理整治情况的对比分析",
             cmp.campaigns.len()

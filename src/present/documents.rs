@@ -63,7 +63,6 @@ pub fn for_documents(view: &View) -> Cow<'_, View> {
     };
     // Field by field, so a field added to the view is a decision here, not a silent copy.
     let View {
-        options,
         title,
         campaign_name,
         region,
@@ -82,7 +81,6 @@ pub fn for_documents(view: &View) -> Cow<'_, View> {
         rectification: _,
     } = view;
     Cow::Owned(View {
-        options: *options,
         title: title.clone(),
         campaign_name: campaign_name.clone(),
         region: region.clone(),
@@ -132,7 +130,6 @@ mod tests {
 
     fn view(rows: u64, rectification: usize) -> View {
         View {
-            options: Default::default(),
             title: "通报".into(),
             campaign_name: "清理".into(),
             region: "某市".into(),

@@ -15,9 +15,6 @@ use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct View {
-    /// How this view's numbers were formatted, for renderers that format more (charts).
-    #[serde(skip)]
-    pub options: ReportConfig,
     /// 关于2019年第三季度利川市微信工作群清理整治情况的通报
     pub title: String,
     pub campaign_name: String,
@@ -246,7 +243,6 @@ pub fn view(report: &Report) -> View {
         who_does_what(&report.campaign.region, &report.campaign.name)
     );
     View {
-        options: *options,
         title: format!("关于{period}{}情况的通报", report.campaign.name),
         campaign_name: report.campaign.name.clone(),
         region: report.campaign.region.clone(),

@@ -1,5 +1,7 @@
 //! The report's charts, drawn once with plotters as standalone SVG documents: the HTML page
-//! inlines them, the PDF embeds them and the build writes them to `charts/<id>.svg`.
+//! inlines them, the PDF embeds them and the build writes them to `charts/<id>.svg`. What
+//! each chart shows and says (rows, series, title, text alternative) is `present::charts`'s;
+//! this module only lays it out.
 //!
 //! Layout is done here, not by plotters' mesh: every label is measured with the metrics of
 //! a CJK font found on the system (or, without one, a conservative estimate), so the label
@@ -9,15 +11,11 @@
 
 use super::Chart;
 use super::svg::{Drawing, SvgWriter};
-use crate::config::{RenderOptions, ReportConfig};
-use crate::model::{DimensionRow, Figures, KindFigures, Report};
-use crate::present::format::NONE;
-use crate::present::view::View;
-use crate::present::words::{part_label, part_name, unit_in_part};
+use crate::config::RenderOptions;
+use crate::present::charts::{BarRow, ChartSpec, Ink, Plot, Series};
 use ab_glyph::{Font, FontVec};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use std::cmp::Ordering;
 use std::sync::OnceLock;
 
 /// The CSS font-family every chart text names, so browsers and typst pick a CJK font.
@@ -39,8 +37,6 @@ const SMALL_PX: f64 = 12.0;
 const MARGIN: i32 = 12;
 /// Category labels longer than this many pixels are shortened with “…”.
 const MAX_LABEL_PX: f64 = 190.0;
-/// Most bars in a chart of townships; the rest are in the annex tables.
-const CHART_ROWS: usize = 30;
 
 // Okabe–Ito.
 const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
@@ -51,9 +47,6 @@ const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
 const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 const GRID: RGBColor = RGBColor(0x99, 0x99, 0x99);
-
-const BEFORE: (&str, RGBColor) = ("清理前", BLUE);
-const AFTER: (&str, RGBColor) = ("清理后", SKY);
 
 /// The font used to measure text: its family and the face that covers CJK.
 pub struct Measure {
@@ -189,35 +182,8 @@ fn anchored(px: f64, h: HPos, v: VPos) -> TextStyle<'static> {
     font(px).pos(Pos::new(h, v))
 }
 
-/// One bar series of a horizontal bar chart.
-struct Series {
-    name: &'static str,
-    colour: RGBColor,
-}
-
-/// One category (row) of a horizontal bar chart: its label and one value per series.
-struct Row {
-    label: String,
-    values: Vec<f64>,
-    /// The printed value at each bar's end.
-    texts: Vec<String>,
-    /// Overrides the series colour, for single-series charts with a colour per row.
-    colour: Option<RGBColor>,
-}
-
-impl Row {
-    fn separator() -> Row {
-        Row {
-            label: "⋯".to_string(),
-            values: vec![],
-            texts: vec![],
-            colour: None,
-        }
-    }
-}
-
 /// Horizontal bars: one row per category, one bar per series, each value at its bar's end.
-fn hbar(series: &[Series], rows: &[Row], legend: bool) -> Drawing {
+fn hbar(series: &[Series], rows: &[BarRow], legend: bool) -> Drawing {
     let bar = 12i32;
     let gap_in_row = 2i32;
     let n = series.len().max(1) as i32;
@@ -294,7 +260,7 @@ fn hbar(series: &[Series], rows: &[Row], legend: bool) -> Drawing {
             let bars_h = n * bar + (n - 1) * gap_in_row;
             let mut y = mid - bars_h / 2;
             for (k, (v, t)) in row.values.iter().zip(&row.texts).enumerate() {
-                let colour = row.colour.unwrap_or(series[k.min(series.len() - 1)].colour);
+                let colour = colour(row.ink.unwrap_or(series[k.min(series.len() - 1)].ink));
                 let end = zero_x + (v * scale).round() as i32;
                 let (a, b) = if end >= zero_x {
                     (zero_x, end)
@@ -335,14 +301,14 @@ fn draw_legend<DB: DrawingBackend>(
     for s in series {
         let _ = root.draw(&Rectangle::new(
             [(x, y + 2), (x + 14, y + 14)],
-            s.colour.filled(),
+            colour(s.ink).filled(),
         ));
         let _ = root.draw(&Text::new(
-            s.name,
+            s.name.as_str(),
             (x + 20, y + 8),
             anchored(FONT_PX, HPos::Left, VPos::Center),
         ));
-        x += 20 + width(s.name, FONT_PX).ceil() as i32 + 18;
+        x += 20 + width(&s.name, FONT_PX).ceil() as i32 + 18;
     }
 }
 
@@ -356,391 +322,17 @@ fn finish(drawing: Drawing, id: &str, title: &str, alt: &str) -> Chart {
     }
 }
 
-/// What each kind is called.
-struct Kind<'a> {
-    id: &'static str,
-    noun: &'static str,
-    figures: &'a KindFigures,
-}
-
-/// Every chart the report has data for, in reading order.
-pub fn charts(report: &Report, view: &View) -> Vec<Chart> {
-    let o = view.options;
-    let mut out = Vec::new();
-    let kinds = [
-        ("groups", "工作群", &report.groups),
-        ("accounts", "政务新媒体", &report.accounts),
-    ];
-    for (id, noun, figures) in kinds {
-        let Some(figures) = figures else { continue };
-        let kind = Kind { id, noun, figures };
-        out.extend(by_township(&kind, view));
-        out.extend(reduction_by_part(report, &kind, &o));
-        out.extend(reduction_by_unit(report, &kind, &o));
-        out.extend(dispositions(&kind, view));
-        out.extend(platforms(&kind, view));
-    }
-    out.extend(burden_histogram(report, view));
-    out.extend(trend(report));
-    out
-}
-
-fn before_after_rows(rows: &[&DimensionRow], null_label: &str) -> Vec<Row> {
-    rows.iter()
-        .map(|r| Row {
-            label: r.key.clone().unwrap_or_else(|| null_label.to_string()),
-            values: vec![r.figures.before as f64, r.figures.after as f64],
-            texts: vec![r.figures.before.to_string(), r.figures.after.to_string()],
-            colour: None,
-        })
-        .collect()
-}
-
-fn before_after() -> [Series; 2] {
-    [
-        Series {
-            name: BEFORE.0,
-            colour: BEFORE.1,
-        },
-        Series {
-            name: AFTER.0,
-            colour: AFTER.1,
-        },
-    ]
-}
-
-fn sorted_by_before(rows: &[DimensionRow]) -> Vec<&DimensionRow> {
-    let mut sorted: Vec<&DimensionRow> = rows.iter().collect();
-    sorted.sort_by(|a, b| {
-        b.figures
-            .before
-            .cmp(&a.figures.before)
-            .then(b.figures.after.cmp(&a.figures.after))
-            .then_with(|| a.key.cmp(&b.key))
-    });
-    sorted
-}
-
-fn key_or(r: &DimensionRow, null: &str) -> String {
-    r.key.clone().unwrap_or_else(|| null.to_string())
-}
-
-fn by_township(kind: &Kind, view: &View) -> Option<Chart> {
-    let rows = &kind.figures.by_township;
-    if rows.is_empty() || rows.iter().all(|r| r.key.is_none()) {
-        return None;
-    }
-    let sorted = sorted_by_before(rows);
-    // A province has thousands of townships: the chart shows the largest ones.
-    let cut = sorted.len() > CHART_ROWS;
-    let drawn = hbar(
-        &before_after(),
-        &before_after_rows(&sorted[..sorted.len().min(CHART_ROWS)], "市直单位"),
-        true,
-    );
-    let top = sorted[0];
-    let t = &kind.figures.totals;
-    let alt = format!(
-        "按乡镇街道统计的{noun}数量，清理前（{}）共{}个、清理后（{}）共{}个，分布在{}个乡镇街道及市直单位；清理前最多的是{}，由{}个减至{}个。",
-        view.baseline_date,
-        t.before,
-        view.date,
-        t.after,
-        rows.iter().filter(|r| r.key.is_some()).count(),
-        key_or(top, "市直单位"),
-        top.figures.before,
-        top.figures.after,
-        noun = kind.noun,
-    );
-    let title = if cut {
-        format!(
-            "清理前{}最多的{}个乡镇街道清理前后数量",
-            kind.noun, CHART_ROWS
-        )
-    } else {
-        format!("各乡镇街道{}清理前后数量", kind.noun)
-    };
-    Some(finish(
-        drawn,
-        &format!("{}_by_township", kind.id),
-        &title,
-        &alt,
-    ))
-}
-
-fn reduced(f: &Figures) -> i64 {
-    f.before as i64 - f.after as i64
-}
-
-/// Compares two rows' reduction ratios exactly, by cross-multiplying the integer counts.
-fn ratio_cmp(a: &Figures, b: &Figures) -> Ordering {
-    let left = i128::from(reduced(a)) * i128::from(b.before);
-    let right = i128::from(reduced(b)) * i128::from(a.before);
-    left.cmp(&right)
-}
-
-/// A roll-up's parts ranked by reduction ratio (各县精简占比).
-fn reduction_by_part(report: &Report, kind: &Kind, o: &ReportConfig) -> Option<Chart> {
-    let parts = report.parts.as_deref().unwrap_or(&[]);
-    let rows: Vec<(String, &Figures)> = kind
-        .figures
-        .by_part
+/// One line per series over the dates, each point labelled with its count.
+fn lines(series: &[Series], dates: &[String], values: &[Vec<Option<u64>>]) -> Drawing {
+    let max = values
         .iter()
-        .map(|r| {
-            (
-                part_name(parts, r.key.as_deref().unwrap_or_default()),
-                &r.figures,
-            )
-        })
-        .collect();
-    reduction_ranking(kind, o, rows, part_label(parts), "part")
-}
-
-fn reduction_by_unit(report: &Report, kind: &Kind, o: &ReportConfig) -> Option<Chart> {
-    let parts = report.parts.as_deref().unwrap_or(&[]);
-    let rows: Vec<(String, &Figures)> = kind
-        .figures
-        .by_unit
-        .iter()
-        .map(|r| {
-            let key = key_or(r, "未填写单位");
-            (unit_in_part(parts, r.part.as_deref(), &key), &r.figures)
-        })
-        .collect();
-    reduction_ranking(kind, o, rows, "单位", "unit")
-}
-
-/// Rows (a unit's or a part's) ranked by reduction ratio; the top and bottom ten of many.
-fn reduction_ranking(
-    kind: &Kind,
-    o: &ReportConfig,
-    rows: Vec<(String, &Figures)>,
-    what: &str,
-    id: &str,
-) -> Option<Chart> {
-    let mut units: Vec<(String, &Figures)> =
-        rows.into_iter().filter(|(_, f)| f.before > 0).collect();
-    if units.is_empty() {
-        return None;
-    }
-    units.sort_by(|a, b| {
-        ratio_cmp(b.1, a.1)
-            .then(b.1.before.cmp(&a.1.before))
-            .then_with(|| a.0.cmp(&b.0))
-    });
-    let row = |(label, f): &(String, &Figures)| Row {
-        label: label.clone(),
-        values: vec![reduced(f) as f64 / f.before as f64],
-        texts: vec![o.pct(reduced(f), f.before)],
-        colour: None,
-    };
-    let many = units.len() > 20;
-    let rows: Vec<Row> = if many {
-        let mut rows: Vec<Row> = units[..10].iter().map(row).collect();
-        rows.push(Row::separator());
-        rows.extend(units[units.len() - 10..].iter().map(row));
-        rows
-    } else {
-        units.iter().map(row).collect()
-    };
-    let series = [Series {
-        name: "精简占比",
-        colour: GREEN,
-    }];
-    let drawn = hbar(&series, &rows, false);
-    let (best, worst) = (&units[0], &units[units.len() - 1]);
-    let alt = format!(
-        "{}{}个{what}的{}精简占比{}：最高的是{}（{}，{}个减至{}个），最低的是{}（{}，{}个减至{}个）。",
-        if many {
-            format!("精简占比最高和最低的各10个{what}，共")
-        } else {
-            "共".to_string()
-        },
-        units.len(),
-        kind.noun,
-        if many { "中" } else { "" },
-        best.0,
-        o.pct(reduced(best.1), best.1.before),
-        best.1.before,
-        best.1.after,
-        worst.0,
-        o.pct(reduced(worst.1), worst.1.before),
-        worst.1.before,
-        worst.1.after,
-    );
-    let title = if many {
-        format!("{}精简占比最高和最低的各10个{what}", kind.noun)
-    } else {
-        format!("各{what}{}精简占比", kind.noun)
-    };
-    Some(finish(
-        drawn,
-        &format!("{}_reduction_by_{id}", kind.id),
-        &title,
-        &alt,
-    ))
-}
-
-fn dispositions(kind: &Kind, view: &View) -> Option<Chart> {
-    let t = &kind.figures.totals;
-    if t.before == 0 && t.new == 0 {
-        return None;
-    }
-    let items = [
-        ("保留", t.retained, BLUE),
-        ("合并", t.merged, ORANGE),
-        ("解散", t.dissolved, VERMILLION),
-        ("到期解散", t.expired, PURPLE),
-        ("新建", t.new, GREEN),
-    ];
-    let rows: Vec<Row> = items
-        .iter()
-        .map(|(label, n, colour)| Row {
-            label: (*label).to_string(),
-            values: vec![*n as f64],
-            texts: vec![format!("{n}个")],
-            colour: Some(*colour),
-        })
-        .collect();
-    let series = [Series {
-        name: "数量",
-        colour: BLUE,
-    }];
-    let drawn = hbar(&series, &rows, false);
-    let alt = format!(
-        "{}清理前在用的{}个{noun}中，保留{}个、合并{}个、解散{}个、阶段性工作结束后解散{}个；截至{}新建{}个。",
-        view.baseline_date,
-        t.before,
-        t.retained,
-        t.merged,
-        t.dissolved,
-        t.expired,
-        view.date,
-        t.new,
-        noun = kind.noun,
-    );
-    Some(finish(
-        drawn,
-        &format!("{}_dispositions", kind.id),
-        &format!("{}处置情况", kind.noun),
-        &alt,
-    ))
-}
-
-fn platforms(kind: &Kind, view: &View) -> Option<Chart> {
-    let rows = &kind.figures.by_platform;
-    if rows.is_empty() || rows.iter().all(|r| r.key.is_none()) {
-        return None;
-    }
-    let sorted = sorted_by_before(rows);
-    let drawn = hbar(&before_after(), &before_after_rows(&sorted, "未填写"), true);
-    let parts: Vec<String> = sorted
-        .iter()
-        .map(|r| {
-            format!(
-                "{}由{}个减至{}个",
-                key_or(r, "未填写平台"),
-                r.figures.before,
-                r.figures.after
-            )
-        })
-        .collect();
-    let alt = format!(
-        "各平台{}清理前（{}）后（{}）数量：{}。",
-        kind.noun,
-        view.baseline_date,
-        view.date,
-        parts.join("，")
-    );
-    Some(finish(
-        drawn,
-        &format!("{}_platforms", kind.id),
-        &format!("各平台{}清理前后数量", kind.noun),
-        &alt,
-    ))
-}
-
-/// Cadres by how many active groups they sit in; counts of ten and more share a row, as
-/// the report's “10个及以上” figure does.
-fn burden_histogram(report: &Report, view: &View) -> Option<Chart> {
-    let burden = report.burden.as_ref()?;
-    if burden.distribution.is_empty() {
-        return None;
-    }
-    let mut rows: Vec<Row> = Vec::new();
-    let mut tail = (0u64, 0u64);
-    let max = burden.distribution.iter().map(|b| b.groups).max()?;
-    for bin in &burden.distribution {
-        if bin.groups >= 10 && max > 10 {
-            tail.0 += bin.before;
-            tail.1 += bin.after;
-        } else {
-            rows.push(Row {
-                label: format!("{}个群", bin.groups),
-                values: vec![bin.before as f64, bin.after as f64],
-                texts: vec![format!("{}人", bin.before), format!("{}人", bin.after)],
-                colour: None,
-            });
-        }
-    }
-    if max > 10 {
-        rows.push(Row {
-            label: "10个及以上".to_string(),
-            values: vec![tail.0 as f64, tail.1 as f64],
-            texts: vec![format!("{}人", tail.0), format!("{}人", tail.1)],
-            colour: None,
-        });
-    }
-    let drawn = hbar(&before_after(), &rows, true);
-    let alt = format!(
-        "{}名干部按所在工作群个数分布：清理前（{}）人均{:.1}个、最多{}个，清理后（{}）人均{:.1}个、最多{}个；身处10个及以上工作群的干部由{}人减少到{}人。",
-        burden.cadres,
-        view.baseline_date,
-        burden.before.mean,
-        burden.before.max,
-        view.date,
-        burden.after.mean,
-        burden.after.max,
-        burden.before.ge10,
-        burden.after.ge10,
-    );
-    Some(finish(
-        drawn,
-        "burden_histogram",
-        "干部所在工作群个数分布",
-        &alt,
-    ))
-}
-
-/// Active items at each snapshot: one line per kind, each point labelled with its count.
-fn trend(report: &Report) -> Option<Chart> {
-    let points = &report.trend;
-    if points.len() < 2 {
-        return None;
-    }
-    type Pick = fn(&crate::model::TrendPoint) -> Option<u64>;
-    let kinds: [(&str, RGBColor, Pick); 2] = [
-        ("工作群", BLUE, |p| p.groups),
-        ("政务新媒体", VERMILLION, |p| p.accounts),
-    ];
-    let present: Vec<&(&str, RGBColor, Pick)> = kinds
-        .iter()
-        .filter(|(_, _, pick)| points.iter().any(|p| pick(p).is_some()))
-        .collect();
-    if present.is_empty() {
-        return None;
-    }
-    let max = points
-        .iter()
-        .flat_map(|p| present.iter().filter_map(|(_, _, pick)| pick(p)))
+        .flatten()
+        .flatten()
+        .copied()
         .max()
         .unwrap_or(0)
         .max(1);
-    let labels: Vec<String> = points.iter().map(|p| short_date(&p.date)).collect();
-    let label_w = labels
-        .iter()
-        .map(|l| width(l, SMALL_PX))
-        .fold(0.0, f64::max);
+    let label_w = dates.iter().map(|l| width(l, SMALL_PX)).fold(0.0, f64::max);
     let height = 300u32;
     let legend_y = MARGIN;
     let plot_top = MARGIN + 26 + 20;
@@ -749,7 +341,7 @@ fn trend(report: &Report) -> Option<Chart> {
     let side = (label_w / 2.0).ceil() as i32 + MARGIN + 8;
     let x0 = side;
     let x1 = WIDTH as i32 - side;
-    let step = f64::from(x1 - x0) / (points.len() - 1) as f64;
+    let step = f64::from(x1 - x0) / dates.len().saturating_sub(1).max(1) as f64;
     // Show every k-th date label so neighbours never touch.
     let every = ((label_w + 12.0) / step).ceil().max(1.0) as usize;
     let y_of = |v: u64| {
@@ -757,190 +349,84 @@ fn trend(report: &Report) -> Option<Chart> {
     };
     let x_of = |i: usize| x0 + (i as f64 * step).round() as i32;
     let mut drawing = Drawing::new((WIDTH, height));
-    {
-        let root = SvgWriter::new(&mut drawing, vec![]).into_drawing_area();
-        let _ = root.fill(&WHITE);
-        let series: Vec<Series> = present
-            .iter()
-            .map(|(name, colour, _)| Series {
-                name,
-                colour: *colour,
-            })
-            .collect();
-        draw_legend(&root, &series, legend_y);
-        let _ = root.draw(&PathElement::new(
-            vec![(x0 - 8, plot_bottom), (x1 + 8, plot_bottom)],
-            GRID.stroke_width(1),
-        ));
-        for (i, label) in labels.iter().enumerate() {
-            if i % every != 0 && i != points.len() - 1 {
-                continue;
-            }
-            let _ = root.draw(&Text::new(
-                label.clone(),
-                (x_of(i), plot_bottom + 6),
-                anchored(SMALL_PX, HPos::Center, VPos::Top),
-            ));
-        }
-        for (k, (_, colour, pick)) in present.iter().enumerate() {
-            let line: Vec<(i32, i32)> = points
-                .iter()
-                .enumerate()
-                .filter_map(|(i, p)| pick(p).map(|v| (x_of(i), y_of(v))))
-                .collect();
-            let _ = root.draw(&PathElement::new(line.clone(), colour.stroke_width(2)));
-            for (i, p) in points.iter().enumerate() {
-                let Some(v) = pick(p) else { continue };
-                let (x, y) = (x_of(i), y_of(v));
-                let _ = root.draw(&Circle::new((x, y), 4, colour.filled()));
-                // The first kind's counts above its points, the second's below.
-                let (dy, vpos) = if k == 0 {
-                    (-8, VPos::Bottom)
-                } else {
-                    (8, VPos::Top)
-                };
-                let _ = root.draw(&Text::new(
-                    v.to_string(),
-                    (x, y + dy),
-                    anchored(SMALL_PX, HPos::Center, vpos),
-                ));
-            }
-        }
-    }
-    let parts: Vec<String> = present
-        .iter()
-        .map(|(name, _, pick)| {
-            let values: Vec<String> = points
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{}{}",
-                        short_date(&p.date),
-                        pick(p).map_or(NONE.to_string(), |v| format!("{v}个"))
-                    )
-                })
-                .collect();
-            format!("在用{name}：{}", values.join("、"))
-        })
-        .collect();
-    let alt = format!("各次台账日期的在用数量变化，{}。", parts.join("；"));
-    Some(finish(drawing, "trend", "各次台账在用数量变化", &alt))
-}
-
-/// 2019-04-30 → 2019年4月30日
-fn short_date(date: &str) -> String {
-    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .map(crate::present::format::chinese_date)
-        .unwrap_or_else(|_| date.to_string())
-}
-
-/// The comparison's charts: each campaign's ratios side by side, and its counts before
-/// and after. A campaign without a kind shows "—" and no bar, never a zero.
-pub fn comparison_charts(cmp: &crate::model::Comparison, o: &ReportConfig) -> Vec<Chart> {
-    let ranked: Vec<&crate::model::CampaignSummary> = cmp
-        .ranking
-        .iter()
-        .filter_map(|id| cmp.campaigns.iter().find(|c| &c.id == id))
-        .collect();
-    let label = |c: &crate::model::CampaignSummary| {
-        if c.region.is_empty() {
-            c.name.clone()
-        } else {
-            c.region.clone()
-        }
-    };
-    let value = |k: Option<&crate::model::KindSummary>, closed: bool| match k {
-        Some(k) if k.before > 0 => {
-            let num = if closed {
-                k.closed as i64
-            } else {
-                k.before as i64 - k.after as i64
-            };
-            (num as f64 / k.before as f64, o.pct(num, k.before))
-        }
-        _ => (0.0, "—".to_string()),
-    };
-    let rows: Vec<Row> = ranked
-        .iter()
-        .map(|c| {
-            let (g, gt) = value(c.groups.as_ref(), false);
-            let (a, at) = value(c.accounts.as_ref(), true);
-            Row {
-                label: label(c),
-                values: vec![g, a],
-                texts: vec![gt, at],
-                colour: None,
-            }
-        })
-        .collect();
-    let series = [
-        Series {
-            name: "工作群精简占比",
-            colour: BLUE,
-        },
-        Series {
-            name: "政务新媒体停止运营占比",
-            colour: ORANGE,
-        },
-    ];
-    let alt = ranked
-        .iter()
-        .map(|c| {
-            format!(
-                "{}：工作群精简占比{}，政务新媒体停止运营占比{}",
-                label(c),
-                value(c.groups.as_ref(), false).1,
-                value(c.accounts.as_ref(), true).1
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("；");
-    let mut out = vec![finish(
-        hbar(&series, &rows, true),
-        "comparison_ratios",
-        "各地精简占比对比",
-        &(alt + "。"),
-    )];
-    for (id, noun, pick) in [
-        (
-            "comparison_groups",
-            "工作群",
-            (|c: &crate::model::CampaignSummary| c.groups.clone())
-                as fn(&crate::model::CampaignSummary) -> Option<crate::model::KindSummary>,
-        ),
-        ("comparison_accounts", "政务新媒体", |c| {
-            c.accounts.clone()
-        }),
-    ] {
-        let with: Vec<(&crate::model::CampaignSummary, crate::model::KindSummary)> = ranked
-            .iter()
-            .filter_map(|c| pick(c).map(|k| (*c, k)))
-            .collect();
-        if with.is_empty() {
+    let root = SvgWriter::new(&mut drawing, vec![]).into_drawing_area();
+    let _ = root.fill(&WHITE);
+    draw_legend(&root, series, legend_y);
+    let _ = root.draw(&PathElement::new(
+        vec![(x0 - 8, plot_bottom), (x1 + 8, plot_bottom)],
+        GRID.stroke_width(1),
+    ));
+    for (i, label) in dates.iter().enumerate() {
+        if i % every != 0 && i != dates.len() - 1 {
             continue;
         }
-        let rows: Vec<Row> = with
-            .iter()
-            .map(|(c, k)| Row {
-                label: label(c),
-                values: vec![k.before as f64, k.after as f64],
-                texts: vec![k.before.to_string(), k.after.to_string()],
-                colour: None,
-            })
-            .collect();
-        let alt = with
-            .iter()
-            .map(|(c, k)| format!("{}{}个减至{}个", label(c), k.before, k.after))
-            .collect::<Vec<_>>()
-            .join("；");
-        out.push(finish(
-            hbar(&before_after(), &rows, true),
-            id,
-            &format!("各地{noun}清理前后数量"),
-            &format!("各地{noun}清理前后数量：{alt}。"),
+        let _ = root.draw(&Text::new(
+            label.clone(),
+            (x_of(i), plot_bottom + 6),
+            anchored(SMALL_PX, HPos::Center, VPos::Top),
         ));
     }
-    out
+    for (k, (s, values)) in series.iter().zip(values).enumerate() {
+        let colour = colour(s.ink);
+        let points: Vec<(i32, i32)> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (x_of(i), y_of(v))))
+            .collect();
+        let _ = root.draw(&PathElement::new(points, colour.stroke_width(2)));
+        for (i, v) in values.iter().enumerate() {
+            let Some(v) = *v else { continue };
+            let (x, y) = (x_of(i), y_of(v));
+            let _ = root.draw(&Circle::new((x, y), 4, colour.filled()));
+            // The first series' counts above its points, the second's below.
+            let (dy, vpos) = if k == 0 {
+                (-8, VPos::Bottom)
+            } else {
+                (8, VPos::Top)
+            };
+            let _ = root.draw(&Text::new(
+                v.to_string(),
+                (x, y + dy),
+                anchored(SMALL_PX, HPos::Center, vpos),
+            ));
+        }
+    }
+    drop(root);
+    drawing
+}
+
+/// The colour of each ink: Okabe–Ito.
+fn colour(ink: Ink) -> RGBColor {
+    match ink {
+        Ink::Before | Ink::Retained | Ink::GroupsRatio | Ink::Groups => BLUE,
+        Ink::After => SKY,
+        Ink::Ratio | Ink::New => GREEN,
+        Ink::Merged | Ink::AccountsRatio => ORANGE,
+        Ink::Dissolved | Ink::Accounts => VERMILLION,
+        Ink::Expired => PURPLE,
+    }
+}
+
+/// Draws each chart as a standalone SVG document.
+pub fn draw(specs: &[ChartSpec]) -> Vec<Chart> {
+    specs
+        .iter()
+        .map(|spec| {
+            let drawing = match &spec.plot {
+                Plot::Bars {
+                    series,
+                    rows,
+                    legend,
+                } => hbar(series, rows, *legend),
+                Plot::Lines {
+                    series,
+                    dates,
+                    values,
+                } => lines(series, dates, values),
+            };
+            finish(drawing, &spec.id, &spec.title, &spec.alt)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -964,15 +450,15 @@ mod tests {
 
     #[test]
     fn text_is_xml_escaped_and_full_names_go_into_tooltips() {
-        let rows = vec![Row {
+        let rows = vec![BarRow {
             label: "<script>alert(1)</script>&一个名字非常非常非常非常非常非常长的单位".into(),
             values: vec![3.0],
             texts: vec!["3".into()],
-            colour: None,
+            ink: None,
         }];
         let series = [Series {
-            name: "a",
-            colour: BLUE,
+            name: "a".into(),
+            ink: Ink::Before,
         }];
         let chart = finish(hbar(&series, &rows, false), "x", "<b>", "a & b");
         assert!(!chart.svg.contains("<script"), "{}", chart.svg);

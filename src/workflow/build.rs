@@ -8,6 +8,7 @@ use crate::load::{Scope, load_campaign_with};
 use crate::model::Report;
 use crate::model::manifest::{FileEntry, Manifest, Tool, hex, sha256_hex};
 use crate::output::atomic::{Durability, Staging};
+use crate::present::charts::charts as chart_specs;
 use crate::present::{documents, findings, view};
 use crate::progress::Stages;
 use crate::render::fonts::Fonts;
@@ -160,7 +161,7 @@ pub(crate) fn render_documents(
 ) -> Result<(), Error> {
     let (view, charts) = stages.run("view", "生成图表", || {
         let view = view::view(report);
-        let charts = charts::charts(report, &view);
+        let charts = charts::draw(&chart_specs(report, &view));
         (view, charts)
     });
     // Freeing the tables one string and one buffer at a time keeps a core busy a while:

@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::load::{Scope, load_campaign};
 use crate::model::Comparison;
 use crate::output::atomic::{Durability, Staging};
+use crate::present::charts::comparison_charts;
 use crate::present::comparison::comparison_view;
 use crate::render::{Output, charts, html, pdf, xlsx};
 use std::path::PathBuf;
@@ -34,7 +35,7 @@ pub fn run(
     let cmp = compare(&reports);
     charts::measure_with(&options.render);
     let view = comparison_view(&cmp);
-    let charts = charts::comparison_charts(&cmp, &cmp.percentages);
+    let charts = charts::draw(&comparison_charts(&cmp, &cmp.percentages));
     let mut json = serde_json::to_vec_pretty(&cmp).map_err(|e| Error::Internal(e.to_string()))?;
     json.push(b'\n');
     let mut outputs = vec![
