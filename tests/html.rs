@@ -145,11 +145,21 @@ fn every_sample_page_is_self_contained_with_its_charts() {
 fn charts_name_the_cjk_font_stack_and_label_values() {
     let svg = std::fs::read_to_string(lichuan().join("charts/groups_by_township.svg")).unwrap();
     assert!(svg.contains("Noto Sans CJK SC"));
-    assert!(svg.contains("市直单位"));
-    assert!(svg.contains(">\n2000\n</text>") || svg.contains("2000"));
+    // The largest township first, its counts at its bars' ends.
+    assert!(
+        svg.contains(">\n忠路镇\n</text>") && svg.contains(">\n147\n</text>"),
+        "{svg}"
+    );
+    // Units above the townships (299 groups) are no bar among townships of at most 147;
+    // the text alternative gives their figures.
+    assert!(!svg.contains(">\n市直单位\n</text>"), "{svg}");
     let alt = Html::parse_fragment(&svg);
     let root = select(&alt, "svg")[0];
-    assert!(root.value().attr("aria-label").unwrap().contains("2000"));
+    let label = root.value().attr("aria-label").unwrap();
+    assert!(
+        label.contains("共2000个") && label.contains("另有市直单位299个减至51个"),
+        "{label}"
+    );
 }
 
 fn hostile_fixture() -> Fixture {

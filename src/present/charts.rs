@@ -229,29 +229,45 @@ fn key_or(r: &DimensionRow, null: &str) -> String {
     r.key.clone().unwrap_or_else(|| null.to_string())
 }
 
+/// Townships only: units above them (市直单位, no township) would dwarf every township's bars
+/// at a province's scale, so the text alternative gives their figures instead.
 fn by_township(kind: &Kind, view: &View) -> Option<ChartSpec> {
-    let rows = &kind.figures.by_township;
-    if rows.is_empty() || rows.iter().all(|r| r.key.is_none()) {
+    let (townships, above): (Vec<DimensionRow>, Vec<DimensionRow>) = kind
+        .figures
+        .by_township
+        .iter()
+        .cloned()
+        .partition(|r| r.key.is_some());
+    if townships.is_empty() {
         return None;
     }
-    let sorted = sorted_by_before(rows);
+    let sorted = sorted_by_before(&townships);
     // A province has thousands of townships: the chart shows the largest ones.
     let cut = sorted.len() > CHART_ROWS;
     let plot = bars(
         before_after(),
-        before_after_rows(&sorted[..sorted.len().min(CHART_ROWS)], "市直单位"),
+        before_after_rows(&sorted[..sorted.len().min(CHART_ROWS)], NONE),
         true,
     );
     let top = sorted[0];
     let t = &kind.figures.totals;
+    let above = above
+        .first()
+        .map(|r| {
+            format!(
+                "，另有市直单位{}个减至{}个",
+                r.figures.before, r.figures.after
+            )
+        })
+        .unwrap_or_default();
     let alt = format!(
-        "按乡镇街道统计的{noun}数量，清理前（{}）共{}个、清理后（{}）共{}个，分布在{}个乡镇街道及市直单位；清理前最多的是{}，由{}个减至{}个。",
+        "按乡镇街道统计的{noun}数量，清理前（{}）共{}个、清理后（{}）共{}个，分布在{}个乡镇街道{above}；清理前最多的乡镇街道是{}，由{}个减至{}个。",
         view.baseline_date,
         t.before,
         view.date,
         t.after,
-        rows.iter().filter(|r| r.key.is_some()).count(),
-        key_or(top, "市直单位"),
+        townships.len(),
+        key_or(top, NONE),
         top.figures.before,
         top.figures.after,
         noun = kind.noun,
