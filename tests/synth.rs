@@ -104,7 +104,7 @@ fn the_same_seed_writes_the_same_files() {
 #[test]
 fn a_province_s_findings_stay_in_one_sheet_instead_of_a_sheet_per_unit() {
     use calamine::Reader;
-    use jianfu::render::xlsx::MAX_UNIT_SHEETS;
+    use jianfu::present::workbook::MAX_UNIT_SHEETS;
     let tmp = tempfile::tempdir().unwrap();
     let campaign = tmp.path().join("province");
     let province = SynthOptions {

@@ -10,3 +10,4 @@ pub mod headline;
 pub mod vet;
 pub mod view;
 pub mod words;
+pub mod workbook;

@@ -14,6 +14,9 @@
 use crate::error::Error;
 use crate::present::view::{CellValue, CellView, ColumnView, TableView, View};
 use crate::present::words::noun;
+use crate::present::workbook::{
+    MAX_UNIT_SHEETS, SUMMARY_SHEET, UNTITLED_SHEET, continued, summary,
+};
 use crate::render::Output;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
@@ -23,9 +26,6 @@ use std::collections::{BTreeMap, HashSet};
 
 /// The output's file name in the report folder.
 pub const FILE: &str = "tables.xlsx";
-
-/// The first sheet's name.
-pub const SUMMARY_SHEET: &str = "总体情况";
 
 /// Writes `tables.xlsx`.
 pub fn render_xlsx(view: &View) -> Result<Output, Error> {
@@ -133,7 +133,7 @@ fn write(view: &View) -> Result<Vec<u8>, XlsxError> {
                 title: if k == 0 {
                     table.title.clone()
                 } else {
-                    format!("{}（续{}）", table.title, k + 1)
+                    continued(&table.title, k + 1)
                 },
                 columns: table.columns.clone(),
                 rows: chunk.to_vec(),
@@ -169,44 +169,18 @@ fn report_date(view: &View) -> Option<NaiveDate> {
 
 /// 总体情况: the notice's particulars, the headline figures as printed, and each kind's
 /// totals as numbers.
-/// Past this many units with findings, a sheet each would be thousands of tabs no one can
-/// page through (and most of the workbook's time and size): the rectification annex,
-/// filtered by 单位, serves instead, and the summary sheet says so.
-pub const MAX_UNIT_SHEETS: usize = 200;
-
 fn write_summary(sheet: &mut Worksheet, view: &View, styles: &mut Styles) -> Result<(), XlsxError> {
     let mut widths = Widths::default();
     let mut row = 0u32;
-    for (label, value) in [
-        ("标题", &view.title),
-        ("活动", &view.campaign_name),
-        ("地区", &view.region),
-        ("通报单位", &view.authority),
-        ("统计期", &view.period),
-        ("清理前基准日", &view.baseline_date),
-        ("截至", &view.date),
-    ] {
-        sheet.write_string_with_format(row, 0, label, &styles.label)?;
+    let words = summary(view);
+    for (label, value) in &words.particulars {
+        sheet.write_string_with_format(row, 0, *label, &styles.label)?;
         sheet.write_string(row, 1, value.as_str())?;
         widths.see(0, label);
         row += 1;
     }
-    if view.rectification.len() > MAX_UNIT_SHEETS {
-        sheet.write_string_with_format(row, 0, "分单位整改清单", &styles.label)?;
-        sheet.write_string(
-            row,
-            1,
-            format!(
-                "{}个单位有整改事项，多于{}个，不再逐单位分表；请在整改清单附表中按“单位”列筛选",
-                view.rectification.len(),
-                MAX_UNIT_SHEETS
-            ),
-        )?;
-        row += 1;
-    }
-
     row += 1;
-    for (col, label) in ["指标", "数值", "说明"].iter().enumerate() {
+    for (col, label) in words.headline_columns.iter().enumerate() {
         sheet.write_string_with_format(row, col as u16, *label, &styles.header)?;
     }
     row += 1;
@@ -229,7 +203,7 @@ fn write_summary(sheet: &mut Worksheet, view: &View, styles: &mut Styles) -> Res
         .collect();
     if let Some(first) = kinds.first() {
         row += 1;
-        sheet.write_string_with_format(row, 0, "合计", &styles.header)?;
+        sheet.write_string_with_format(row, 0, words.totals, &styles.header)?;
         // Skip 序号 and the breakdown's own column: the figures only.
         let figures: Vec<&ColumnView> = first.columns.iter().skip(2).collect();
         for (i, c) in figures.iter().enumerate() {
@@ -335,7 +309,11 @@ pub fn sheet_name(title: &str, taken: &mut HashSet<String>) -> String {
         .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
         .collect();
     let cleaned = cleaned.trim_matches('\'').trim();
-    let base = if cleaned.is_empty() { "表" } else { cleaned };
+    let base = if cleaned.is_empty() {
+        UNTITLED_SHEET
+    } else {
+        cleaned
+    };
     let mut n = 1;
     loop {
         let suffix = if n == 1 {
