@@ -64,7 +64,9 @@ pub fn for_documents(view: &View) -> Cow<'_, View> {
     // Field by field, so a field added to the view is a decision here, not a silent copy.
     let View {
         options,
+        letterhead,
         title,
+        recipients,
         campaign_name,
         region,
         authority,
@@ -78,12 +80,17 @@ pub fn for_documents(view: &View) -> Cow<'_, View> {
         problems,
         next_steps,
         notes,
+        annex_note,
         tables,
+        continued,
+        copy_to,
         rectification: _,
     } = view;
     Cow::Owned(View {
-        options: *options,
+        options: options.clone(),
+        letterhead: letterhead.clone(),
         title: title.clone(),
+        recipients: recipients.clone(),
         campaign_name: campaign_name.clone(),
         region: region.clone(),
         authority: authority.clone(),
@@ -97,7 +104,11 @@ pub fn for_documents(view: &View) -> Cow<'_, View> {
         problems: problems.clone(),
         next_steps: next_steps.clone(),
         notes: notes.clone(),
+        // Named as the notice names them, without the caption of the rows shown.
+        annex_note: annex_note.clone(),
         tables: tables.iter().map(cut).collect(),
+        continued: continued.clone(),
+        copy_to: copy_to.clone(),
         rectification: Vec::new(),
     })
 }
@@ -133,7 +144,9 @@ mod tests {
     fn view(rows: u64, rectification: usize) -> View {
         View {
             options: Default::default(),
+            letterhead: None,
             title: "通报".into(),
+            recipients: None,
             campaign_name: "清理".into(),
             region: "某市".into(),
             authority: "某市纪委".into(),
@@ -147,7 +160,10 @@ mod tests {
             problems: vec![],
             next_steps: vec![],
             notes: vec![],
+            annex_note: None,
             tables: vec![table(rows)],
+            continued: "续表".into(),
+            copy_to: None,
             rectification: (0..rectification)
                 .map(|i| UnitRectification {
                     unit: format!("单位{i}"),
