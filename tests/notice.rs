@@ -409,6 +409,12 @@ fn the_annex_note_lists_each_annex_and_each_annex_starts_a_page_under_its_number
             ((l + r) / 2.0 - centre).abs() < 4.0,
             "{number}: {line} not centred"
         );
+        // Not justified: a wrapped title's first line is not spread out character by
+        // character (which pdftotext reads as words of one character).
+        assert!(
+            words.iter().all(|w| w.text.chars().count() > 1),
+            "{number}: the title is spread across its line: {words:?}"
+        );
         assert!(
             (head.x0 - LEFT).abs() < 1.5,
             "{number}: 附件N flush left: {head:?}"
