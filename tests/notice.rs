@@ -6,7 +6,7 @@
 //! page's HTML.
 
 mod common;
-use common::{Word, built_samples, jianfu, repo, words};
+use common::{Word, built_samples, files_under, jianfu, repo, words};
 use scraper::{Html, Selector};
 use std::path::{Path, PathBuf};
 
@@ -455,4 +455,95 @@ fn a_table_continued_on_the_next_page_repeats_its_header_under_continued() {
     }
     // 附件1 (fifty units) runs onto a second page, 附件6 (142 rows) onto four more.
     assert!(continued >= 5, "{continued} continued pages");
+}
+
+#[test]
+fn a_roll_up_or_a_comparison_never_takes_a_parts_letterhead() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("rolled");
+    let zhuji = built_samples().join("zhuji/2019-06-30");
+    let run = jianfu(
+        tmp.path(),
+        &[
+            "rollup",
+            set().to_str().unwrap(),
+            zhuji.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--name",
+            "两地汇总",
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let metrics = std::fs::read_to_string(out.join("metrics.json")).unwrap();
+    let text = common::readable_text(&out.join("report.pdf"));
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    for shown in [&metrics, &text, &page] {
+        for part in [
+            ISSUER_MARK,
+            DOC_NUMBER,
+            "市委办公室，市政府办公室",
+            "各乡镇党委、政府，",
+        ] {
+            assert!(!shown.contains(part), "the roll-up took {part}");
+        }
+    }
+    for element in [
+        "class=\"letterhead\"",
+        "class=\"recipients\"",
+        "class=\"colophon\"",
+    ] {
+        assert!(!page.contains(element), "the roll-up's page has {element}");
+    }
+    // A comparison of the campaign with another.
+    let campaign = set()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("lichuan");
+    let compared = tmp.path().join("compared");
+    let run = jianfu(
+        tmp.path(),
+        &[
+            "compare",
+            campaign.to_str().unwrap(),
+            repo().join("data/zhuji").to_str().unwrap(),
+            "--out",
+            compared.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = common::readable_text(&compared.join("report.pdf"));
+    let page = std::fs::read_to_string(compared.join("index.html")).unwrap();
+    for shown in [&text, &page] {
+        for part in [
+            ISSUER_MARK,
+            DOC_NUMBER,
+            "市委办公室，市政府办公室",
+            "各乡镇党委、政府，",
+        ] {
+            assert!(!shown.contains(part), "the comparison took {part}");
+        }
+    }
+    for file in files_under(&compared)
+        .iter()
+        .filter(|f| f.ends_with(".json"))
+    {
+        let json = std::fs::read_to_string(compared.join(file)).unwrap();
+        assert!(!json.contains(ISSUER_MARK), "{file}");
+    }
+    // The part's own metrics.json keeps what it was issued with.
+    let own = std::fs::read_to_string(set().join("metrics.json")).unwrap();
+    assert!(own.contains(ISSUER_MARK));
 }
