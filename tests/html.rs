@@ -504,3 +504,90 @@ fn nothing_runs_past_its_box_on_a_desktop_or_a_phone() {
         }
     }
 }
+
+/// The text of each page of a PDF, through `pdftotext -layout`.
+fn pdf_pages(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+#[test]
+fn the_page_prints_on_a4_with_each_annex_on_new_pages_under_its_header() {
+    let page = lichuan().join("index.html");
+    let profile = tempfile::tempdir().unwrap();
+    let pdf = profile.path().join("printed.pdf");
+    let (_, stderr) = chromium(
+        &page,
+        profile.path(),
+        &[
+            &format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer",
+        ],
+    );
+    assert!(pdf.exists(), "chromium printed nothing; stderr:\n{stderr}");
+    let info = Command::new("pdfinfo").arg(&pdf).output().expect("pdfinfo");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("(A4)"), "not A4:\n{info}");
+
+    let pages = pdf_pages(&pdf);
+    let html = Html::parse_document(&std::fs::read_to_string(&page).unwrap());
+    let captions: Vec<String> = select(&html, "section.annex caption")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(captions.len(), 6);
+    let first_line = |p: &str| {
+        p.lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
+    let mut spans = Vec::new();
+    for caption in &captions {
+        let label = caption.split(' ').next().unwrap();
+        // Its caption opens a page of its own.
+        let start = pages
+            .iter()
+            .position(|p| first_line(p).starts_with(&format!("{label} ")))
+            .unwrap_or_else(|| panic!("{label} does not start a page"));
+        spans.push(start);
+    }
+    // Every page an annex table runs over shows its header row: 序号 and the last column's
+    // label, before any row.
+    let signed = pages
+        .iter()
+        .rposition(|p| p.contains("利川市纪委监委"))
+        .unwrap();
+    for (k, start) in spans.iter().enumerate() {
+        let end = spans.get(k + 1).copied().unwrap_or(signed + 1);
+        for (n, p) in pages.iter().enumerate().take(end).skip(*start) {
+            let head = p
+                .lines()
+                .find(|l| l.contains("序号"))
+                .unwrap_or_else(|| panic!("page {}: no header row:\n{p}", n + 1));
+            let row = p.lines().position(|l| {
+                l.trim_start().starts_with("1 ") || l.trim_start().starts_with(char::is_numeric)
+            });
+            let head_at = p.lines().position(|l| l == head).unwrap();
+            assert!(
+                row.is_none_or(|r| r > head_at),
+                "page {}: rows above the header",
+                n + 1
+            );
+        }
+    }
+    // 附件1's fifty rows and 附件6's 142 take more than a page each.
+    assert!(spans[1] - spans[0] >= 2, "{spans:?}");
+    assert!(signed - spans[5] >= 1, "{spans:?}");
+}

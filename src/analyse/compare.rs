@@ -84,7 +84,7 @@ pub fn compare(campaigns: &[(Report, Option<u64>)]) -> Comparison {
             .unwrap_or(ReportConfig::default().decimals),
         ..campaigns
             .first()
-            .map(|(r, _)| r.campaign.percentages)
+            .map(|(r, _)| r.campaign.percentages.numbers())
             .unwrap_or_default()
     };
     Comparison {

@@ -104,7 +104,7 @@ fn figures(inventory: &Inventory) -> PolarsResult<Report> {
                 .iter()
                 .map(|s| s.date.to_string())
                 .collect(),
-            percentages: inventory.config.report,
+            percentages: inventory.config.report.clone(),
         },
         groups,
         accounts,

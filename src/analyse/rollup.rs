@@ -36,7 +36,7 @@ pub fn rollup(identity: Identity, parts: &[(Part, Report)]) -> Report {
         .unwrap_or_default();
     let percentages = reports
         .first()
-        .map_or_else(ReportConfig::default, |r| r.campaign.percentages);
+        .map_or_else(ReportConfig::default, |r| r.campaign.percentages.numbers());
     let kind = |pick: fn(&Report) -> &Option<KindFigures>| {
         let of: Vec<(&str, &KindFigures)> = parts
             .iter()

@@ -82,14 +82,49 @@ impl Sheets {
     }
 }
 
-/// `[report]`: how percentages are printed, in every output.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
+/// `[report]`: how percentages are printed, in every output; and, when set, the notice's
+/// 版头 (issuer's mark and document number), 主送 and 抄送 as GB/T 9704 lays them out.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReportConfig {
     /// Digits after the decimal point in percentages (77.5%).
     pub decimals: u32,
     /// How an exact half rounds: "gbt8170" (to even) or "half-up" (四舍五入).
     pub rounding: Rounding,
+    /// 发文机关标志, printed red above the title: 利川市纪委监委文件. Default: none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer_mark: Option<String>,
+    /// 发文字号, under the issuer's mark: 利纪发〔2019〕12号. Default: none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc_number: Option<String>,
+    /// 主送机关, under the title: 各乡镇党委、政府，市直各单位. Default: none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipients: Option<String>,
+    /// 抄送机关, in the 版记 at the end: 市委办公室，市政府办公室. Default: none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy_to: Option<String>,
+}
+
+impl ReportConfig {
+    /// Only how percentages print: what a notice made of other campaigns' reports (a
+    /// roll-up, a comparison) takes from them, never their 版头 or 主送.
+    pub fn numbers(&self) -> ReportConfig {
+        ReportConfig {
+            decimals: self.decimals,
+            rounding: self.rounding,
+            ..ReportConfig::default()
+        }
+    }
+
+    /// The notice's texts set in `[report]`, with their keys.
+    pub fn texts(&self) -> [(&'static str, Option<&str>); 4] {
+        [
+            ("report.issuer_mark", self.issuer_mark.as_deref()),
+            ("report.doc_number", self.doc_number.as_deref()),
+            ("report.recipients", self.recipients.as_deref()),
+            ("report.copy_to", self.copy_to.as_deref()),
+        ]
+    }
 }
 
 /// The most digits a percentage may have: beyond that the exact ratio is in metrics.json.
@@ -100,6 +135,10 @@ impl Default for ReportConfig {
         ReportConfig {
             decimals: 1,
             rounding: Rounding::GbT8170,
+            issuer_mark: None,
+            doc_number: None,
+            recipients: None,
+            copy_to: None,
         }
     }
 }
@@ -188,7 +227,12 @@ impl CampaignConfig {
         ]
         .into_iter()
         .chain(self.sheets.named())
-        {
+        .chain(
+            self.report
+                .texts()
+                .into_iter()
+                .filter_map(|(key, value)| value.map(|v| (key, v))),
+        ) {
             if value.chars().any(char::is_control) {
                 return bad(key, "contains control characters".into());
             }
@@ -285,6 +329,10 @@ authority = ""
 # [report]
 # decimals = {}                 # 保留小数位数
 # rounding = "{rounding}"         # GB/T 8170 修约（恰为5时取偶）；"half-up" 为四舍五入
+# issuer_mark = "利川市纪委监委文件"   # 版头：发文机关标志（红色），不填则无版头
+# doc_number = "利纪发〔2019〕12号"    # 发文字号，位于发文机关标志之下
+# recipients = "各乡镇党委、政府，市直各单位"  # 主送机关，位于标题之下
+# copy_to = "市委办公室，市政府办公室"         # 抄送机关，位于文末版记
 
 # 个人信息保护
 # [privacy]
@@ -397,7 +445,16 @@ mod tests {
         let config: CampaignConfig =
             toml::from_str(&uncommented).unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
         assert_eq!(config.rules, RulesConfig::default());
-        assert_eq!(config.report, ReportConfig::default());
+        assert_eq!(
+            config.report,
+            ReportConfig {
+                issuer_mark: Some("利川市纪委监委文件".into()),
+                doc_number: Some("利纪发〔2019〕12号".into()),
+                recipients: Some("各乡镇党委、政府，市直各单位".into()),
+                copy_to: Some("市委办公室，市政府办公室".into()),
+                ..ReportConfig::default()
+            }
+        );
         assert_eq!(config.max_table_bytes, Some(DEFAULT_MAX_TABLE_BYTES));
         assert_eq!(config.sheets.named().count(), 3);
         assert_eq!(config.id.as_deref(), Some("lichuan"));
@@ -431,6 +488,14 @@ mod tests {
         assert_eq!(
             check("[rules]\nzombie_group_days = -1"),
             "rules.zombie_group_days"
+        );
+        assert_eq!(
+            check("[report]\nissuer_mark = \"利川市纪委监委\\n文件\""),
+            "report.issuer_mark"
+        );
+        assert_eq!(
+            check("[report]\ncopy_to = \"\\u001b[2J\""),
+            "report.copy_to"
         );
         assert!(CampaignConfig::default().validate().is_ok());
     }

@@ -126,7 +126,7 @@ struct Kind<'a> {
 
 /// Every chart the report has data for, in reading order.
 pub fn charts(report: &Report, view: &View) -> Vec<ChartSpec> {
-    let o = report.campaign.percentages;
+    let o = &report.campaign.percentages;
     let mut out = Vec::new();
     let kinds = [
         ("groups", "工作群", &report.groups),
@@ -136,8 +136,8 @@ pub fn charts(report: &Report, view: &View) -> Vec<ChartSpec> {
         let Some(figures) = figures else { continue };
         let kind = Kind { id, noun, figures };
         out.extend(by_township(&kind, view));
-        out.extend(reduction_by_part(report, &kind, &o));
-        out.extend(reduction_by_unit(report, &kind, &o));
+        out.extend(reduction_by_part(report, &kind, o));
+        out.extend(reduction_by_unit(report, &kind, o));
         out.extend(dispositions(&kind, view));
         out.extend(platforms(&kind, view));
     }

@@ -1,6 +1,7 @@
 //! The comparison as a reader sees it, laid out by the same renderers as a report.
 
 use super::format::{NONE, chinese_date, quarter_name};
+use super::issuance;
 use super::view::{CellView, ColumnKind, ColumnView, Selection, TableView, View, ratio_cell};
 use crate::config::ReportConfig;
 use crate::model::{CampaignSummary, Comparison, KindSummary};
@@ -77,7 +78,10 @@ pub fn comparison_view(cmp: &Comparison) -> View {
     if problems.is_empty() {
         problems.push("各地清理进度总体均衡，未发现工作群精简进度明显滞后的地区。".to_string());
     }
+    let table = comparison_table(cmp, o);
     View {
+        letterhead: None,
+        recipients: None,
         title: format!(
             "关于{}地基层减负清理整治情况的对比分析",
             cmp.campaigns.len()
@@ -103,7 +107,10 @@ pub fn comparison_view(cmp: &Comparison) -> View {
             "各地可对照精简占比和每单位在用数量，相互借鉴经验，巩固清理成果，防止反弹。".into(),
         ],
         notes,
-        tables: vec![comparison_table(cmp, o)],
+        annex_note: issuance::annex_note([table.title.as_str()]),
+        tables: vec![table],
+        continued: issuance::CONTINUED.to_string(),
+        copy_to: None,
         rectification: Vec::new(),
     }
 }
@@ -211,7 +218,7 @@ fn comparison_table(cmp: &Comparison, o: &ReportConfig) -> TableView {
     TableView {
         id: "comparison".into(),
         kind: None,
-        title: "附件1 各地清理整治情况对比".into(),
+        title: issuance::annex_title(1, "各地清理整治情况对比"),
         columns: columns
             .into_iter()
             .map(|(label, kind)| ColumnView::new(label, kind))

@@ -63,7 +63,9 @@ pub fn for_documents(view: &View) -> Cow<'_, View> {
     };
     // Field by field, so a field added to the view is a decision here, not a silent copy.
     let View {
+        letterhead,
         title,
+        recipients,
         campaign_name,
         region,
         authority,
@@ -77,11 +79,16 @@ pub fn for_documents(view: &View) -> Cow<'_, View> {
         problems,
         next_steps,
         notes,
+        annex_note,
         tables,
+        continued,
+        copy_to,
         rectification: _,
     } = view;
     Cow::Owned(View {
+        letterhead: letterhead.clone(),
         title: title.clone(),
+        recipients: recipients.clone(),
         campaign_name: campaign_name.clone(),
         region: region.clone(),
         authority: authority.clone(),
@@ -95,7 +102,11 @@ pub fn for_documents(view: &View) -> Cow<'_, View> {
         problems: problems.clone(),
         next_steps: next_steps.clone(),
         notes: notes.clone(),
+        // Named as the notice names them, without the caption of the rows shown.
+        annex_note: annex_note.clone(),
         tables: tables.iter().map(cut).collect(),
+        continued: continued.clone(),
+        copy_to: copy_to.clone(),
         rectification: Vec::new(),
     })
 }
@@ -130,7 +141,9 @@ mod tests {
 
     fn view(rows: u64, rectification: usize) -> View {
         View {
+            letterhead: None,
             title: "通报".into(),
+            recipients: None,
             campaign_name: "清理".into(),
             region: "某市".into(),
             authority: "某市纪委".into(),
@@ -144,7 +157,10 @@ mod tests {
             problems: vec![],
             next_steps: vec![],
             notes: vec![],
+            annex_note: None,
             tables: vec![table(rows)],
+            continued: "续表".into(),
+            copy_to: None,
             rectification: (0..rectification)
                 .map(|i| UnitRectification {
                     unit: format!("单位{i}"),

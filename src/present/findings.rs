@@ -44,7 +44,7 @@ pub fn describe(finding: &Finding, o: &ReportConfig) -> String {
 
 /// Words every breach of the report.
 pub fn describe_all(report: &mut Report) {
-    let o = report.campaign.percentages;
+    let o = report.campaign.percentages.clone();
     for breach in &mut report.rules.breaches {
         breach.detail = describe(&breach.finding, &o);
     }

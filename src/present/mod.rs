@@ -7,6 +7,7 @@ pub mod documents;
 pub mod findings;
 pub mod format;
 pub mod headline;
+pub mod issuance;
 pub mod vet;
 pub mod view;
 pub mod words;

@@ -6,6 +6,7 @@
 use super::findings::describe;
 use super::format::{NONE, chinese_date, parse_date, quarter_name, report_date};
 use super::headline::reduced;
+use super::issuance::{self, AnnexNote, Labelled, Letterhead, annex_title};
 use super::words::{dim_label, no_key, noun, part_label, part_name, rule_label, unit_in_part};
 use crate::config::ReportConfig;
 use crate::model::{
@@ -15,8 +16,12 @@ use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct View {
+    /// 版头 (发文机关标志, 发文字号), when `[report]` sets it.
+    pub letterhead: Option<Letterhead>,
     /// 关于2019年第三季度利川市微信工作群清理整治情况的通报
     pub title: String,
+    /// 主送机关 under the title, ending with a full-width colon, when `[report]` sets it.
+    pub recipients: Option<String>,
     pub campaign_name: String,
     pub region: String,
     pub authority: String,
@@ -39,8 +44,14 @@ pub struct View {
     pub next_steps: Vec<String>,
     /// 说明: the scope of the figures and what the data left unchecked or doubtful.
     pub notes: Vec<String>,
+    /// 附件说明 after the body: 附件：1. …, one item per table.
+    pub annex_note: Option<AnnexNote>,
     /// 附件 tables.
     pub tables: Vec<TableView>,
+    /// Printed over a table's header repeated on the pages it continues to: 续表.
+    pub continued: String,
+    /// 版记's 抄送 at the end of the notice, when `[report]` sets it.
+    pub copy_to: Option<Labelled>,
     /// Each unit's rectification list (整改清单), units in order, for handing out one by one.
     pub rectification: Vec<UnitRectification>,
 }
@@ -243,7 +254,9 @@ pub fn view(report: &Report) -> View {
         who_does_what(&report.campaign.region, &report.campaign.name)
     );
     View {
+        letterhead: issuance::letterhead(options),
         title: format!("关于{period}{}情况的通报", report.campaign.name),
+        recipients: issuance::recipients(options),
         campaign_name: report.campaign.name.clone(),
         region: report.campaign.region.clone(),
         authority: report.campaign.authority.clone(),
@@ -257,7 +270,10 @@ pub fn view(report: &Report) -> View {
         problems,
         next_steps: NEXT_STEPS.iter().map(|s| s.to_string()).collect(),
         notes,
+        annex_note: issuance::annex_note(tables.iter().map(|t| t.title.as_str())),
         tables,
+        continued: issuance::CONTINUED.to_string(),
+        copy_to: issuance::copy_to(options),
         rectification: per_unit.unwrap_or_default(),
     }
 }
@@ -393,7 +409,7 @@ fn rectification_lists(
     };
     let all = table(
         "rectification".into(),
-        format!("附件{annex} 整改清单"),
+        annex_title(annex, "整改清单"),
         rules
             .breaches
             .iter()
@@ -427,7 +443,7 @@ fn top_cadres_table(burden: &crate::model::Burden, annex: usize) -> TableView {
     TableView {
         id: "burden_top".into(),
         kind: Some(Kind::Groups),
-        title: format!("附件{annex} 所在工作群最多的干部（化名）"),
+        title: annex_title(annex, "所在工作群最多的干部（化名）"),
         columns: vec![
             ColumnView::new("序号", ColumnKind::Count),
             ColumnView::new("干部", ColumnKind::Text),
@@ -780,7 +796,7 @@ fn breakdown_table(
     TableView {
         id: format!("{}_by_{id}", kind.id()),
         kind: Some(kind),
-        title: format!("附件{annex} 按{label}统计的{}清理情况", noun(kind)),
+        title: annex_title(annex, &format!("按{label}统计的{}清理情况", noun(kind))),
         columns,
         rows: body,
         total: Some(total),
@@ -843,7 +859,7 @@ fn rules_by_part(rules: &crate::model::Rules, parts: &[Part], annex: usize) -> T
     TableView {
         id: "rules_by_part".into(),
         kind: None,
-        title: format!("附件{annex} 各{label}发现问题汇总"),
+        title: annex_title(annex, &format!("各{label}发现问题汇总")),
         columns: vec![
             ColumnView::new("序号", ColumnKind::Count),
             ColumnView::new(label, ColumnKind::Text),

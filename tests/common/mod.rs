@@ -192,3 +192,46 @@ pub fn readable_text(file: &Path) -> String {
         _ => String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned(),
     }
 }
+
+/// A word of a PDF page and its box.
+#[derive(Debug)]
+pub struct Word {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+    pub text: String,
+}
+
+/// Every word of every page of a PDF, with its box in points from the top left, through
+/// poppler's `pdftotext -bbox`.
+pub fn words(pdf: &Path) -> Vec<Vec<Word>> {
+    let run = std::process::Command::new("pdftotext")
+        .args(["-bbox", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    let out = String::from_utf8_lossy(&run.stdout);
+    let number = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let end = start + tag[start..].find('"').unwrap();
+        tag[start..end].parse().unwrap()
+    };
+    out.split("<page ")
+        .skip(1)
+        .map(|page| {
+            page.split("<word ")
+                .skip(1)
+                .map(|w| {
+                    let (tag, rest) = w.split_once('>').unwrap();
+                    Word {
+                        x0: number(tag, "xMin"),
+                        y0: number(tag, "yMin"),
+                        x1: number(tag, "xMax"),
+                        y1: number(tag, "yMax"),
+                        text: rest.split("</word>").next().unwrap().to_string(),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
