@@ -422,16 +422,26 @@ fn measured_at(page: &Path, width: u32) -> serde_json::Value {
     let probe = r#"<script>
 window.addEventListener("load", () => {
   const wide = [];
-  for (const el of document.querySelectorAll(".table-wrap, figure, .card, .chart-scroll, table, svg")) {
+  for (const el of document.querySelectorAll(".table-wrap, figure, .card, table, svg")) {
     const box = el.getBoundingClientRect();
-    const own = el.matches(".table-wrap, .chart-scroll") && el.getAttribute("aria-label");
+    const own = el.matches(".table-wrap") && el.getAttribute("aria-label");
     const parent = el.parentElement.getBoundingClientRect();
     if (own && el.scrollWidth > el.clientWidth + 1) wide.push({scrolls: el.className, label: own});
-    else if (box.right > parent.right + 1 && !el.closest(".table-wrap, .chart-scroll"))
+    else if (box.right > parent.right + 1 && !el.closest(".table-wrap"))
       wide.push({past: el.tagName + "." + el.className, right: box.right, parent: parent.right});
   }
+  // The narrowest text cell holding four characters or more, in characters.
+  let narrowest = 1e9;
+  for (const td of document.querySelectorAll("td:not(.num):not(:first-child)")) {
+    if (td.textContent.trim().length < 4) continue;
+    narrowest = Math.min(narrowest, td.clientWidth / parseFloat(getComputedStyle(td).fontSize));
+  }
   let smallest = 1e9;
+  let shown = 0;
   for (const svg of document.querySelectorAll("figure svg")) {
+    // Each chart is drawn wide and narrow; the screen's width shows one.
+    if (svg.getBoundingClientRect().width === 0) continue;
+    shown += 1;
     const view = svg.viewBox.baseVal;
     const scale = view && view.width ? svg.getBoundingClientRect().width / view.width : 1;
     for (const t of svg.querySelectorAll("text")) {
@@ -443,6 +453,9 @@ window.addEventListener("load", () => {
     scroll: document.documentElement.scrollWidth,
     wide: wide,
     smallest: smallest,
+    shown: shown,
+    narrowest: narrowest,
+    figures: document.querySelectorAll("figure").length,
   }), "*");
 });
 </script></body>"#;
@@ -485,14 +498,22 @@ fn nothing_runs_past_its_box_on_a_desktop_or_a_phone() {
                     m["scroll"], m["width"],
                     "{campaign} at {width}: the page scrolls sideways"
                 );
+                // One drawing of each chart is shown, the one for the screen's width.
+                assert_eq!(m["shown"], m["figures"], "{campaign} at {width}");
                 for w in m["wide"].as_array().unwrap() {
-                    // At a desktop's width nothing scrolls; on a phone a table or a chart may
-                    // scroll in a labelled box of its own.
+                    // At a desktop's width nothing scrolls; on a phone a table may scroll in
+                    // a labelled box of its own, and no chart does.
                     assert!(
                         width == 390 && w.get("scrolls").is_some(),
                         "{campaign} at {width}: {w}"
                     );
                 }
+                // A name in a table never runs down its cell a character a line.
+                let narrowest = m["narrowest"].as_f64().unwrap();
+                assert!(
+                    narrowest >= 4.0,
+                    "{campaign} at {width}: a text cell {narrowest} characters wide"
+                );
                 if width == 390 {
                     let smallest = m["smallest"].as_f64().unwrap();
                     assert!(

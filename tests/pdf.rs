@@ -319,6 +319,8 @@ fn chart() -> jianfu::render::Chart {
   <text x="300" y="190" font-size="14" text-anchor="middle">清理后</text>
 </svg>"##
             .into(),
+        // Only the HTML page shows the narrow drawing.
+        narrow: String::new(),
     }
 }
 

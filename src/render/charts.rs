@@ -31,11 +31,15 @@ const MEASURE_FAMILIES: [&str; 5] = [
     "Microsoft YaHei",
 ];
 
+/// The width a chart is drawn at, and the one for narrow screens (a phone's 390 px less the
+/// page's and the figure's margins), where the wide one would shrink its text below 11 px.
 const WIDTH: u32 = 720;
+const NARROW: u32 = 340;
 const FONT_PX: f64 = 13.0;
 const SMALL_PX: f64 = 12.0;
 const MARGIN: i32 = 12;
-/// Category labels longer than this many pixels are shortened with “…”.
+/// Category labels longer than this many pixels, or two fifths of a chart's width, are
+/// shortened with “…”.
 const MAX_LABEL_PX: f64 = 190.0;
 
 // Okabe–Ito.
@@ -183,7 +187,7 @@ fn anchored(px: f64, h: HPos, v: VPos) -> TextStyle<'static> {
 }
 
 /// Horizontal bars: one row per category, one bar per series, each value at its bar's end.
-fn hbar(series: &[Series], rows: &[BarRow], legend: bool) -> Drawing {
+fn hbar(series: &[Series], rows: &[BarRow], legend: bool, width_px: u32) -> Drawing {
     let bar = 12i32;
     let gap_in_row = 2i32;
     let n = series.len().max(1) as i32;
@@ -192,7 +196,13 @@ fn hbar(series: &[Series], rows: &[BarRow], legend: bool) -> Drawing {
 
     let labels: Vec<String> = rows
         .iter()
-        .map(|r| shorten(&r.label, FONT_PX, MAX_LABEL_PX))
+        .map(|r| {
+            shorten(
+                &r.label,
+                FONT_PX,
+                MAX_LABEL_PX.min(f64::from(width_px) * 0.4),
+            )
+        })
         .collect();
     let label_w = labels
         .iter()
@@ -200,7 +210,7 @@ fn hbar(series: &[Series], rows: &[BarRow], legend: bool) -> Drawing {
         .fold(0.0, f64::max)
         .ceil() as i32;
     let plot_x0 = MARGIN + label_w + 8;
-    let plot_x1 = WIDTH as i32 - MARGIN;
+    let plot_x1 = width_px as i32 - MARGIN;
     let plot_w = f64::from(plot_x1 - plot_x0);
 
     // Scale: every bar plus its value label fits in the plot; negative values extend left.
@@ -242,7 +252,7 @@ fn hbar(series: &[Series], rows: &[BarRow], legend: bool) -> Drawing {
         .filter(|(r, l)| &r.label != *l)
         .map(|(r, l)| (l.clone(), r.label.clone()))
         .collect();
-    let mut drawing = Drawing::new((WIDTH, height));
+    let mut drawing = Drawing::new((width_px, height));
     {
         let root = SvgWriter::new(&mut drawing, shortened).into_drawing_area();
         let _ = root.fill(&WHITE);
@@ -312,18 +322,24 @@ fn draw_legend<DB: DrawingBackend>(
     }
 }
 
-/// The chart as a standalone SVG document, named and titled.
-fn finish(drawing: Drawing, id: &str, title: &str, alt: &str) -> Chart {
+/// The chart as standalone SVG documents, named and titled: drawn wide and narrow.
+fn finish(id: &str, title: &str, alt: &str, wide: Drawing, narrow: Drawing) -> Chart {
     Chart {
         id: id.to_string(),
         title: title.to_string(),
         alt: alt.to_string(),
-        svg: drawing.document(title, alt, FONT_STACK),
+        svg: wide.document(title, alt, FONT_STACK),
+        narrow: narrow.document(title, alt, FONT_STACK),
     }
 }
 
 /// One line per series over the dates, each point labelled with its count.
-fn lines(series: &[Series], dates: &[String], values: &[Vec<Option<u64>>]) -> Drawing {
+fn lines(
+    series: &[Series],
+    dates: &[String],
+    values: &[Vec<Option<u64>>],
+    width_px: u32,
+) -> Drawing {
     let max = values
         .iter()
         .flatten()
@@ -340,7 +356,7 @@ fn lines(series: &[Series], dates: &[String], values: &[Vec<Option<u64>>]) -> Dr
     // Room on both sides for the first and last date labels, centred on their points.
     let side = (label_w / 2.0).ceil() as i32 + MARGIN + 8;
     let x0 = side;
-    let x1 = WIDTH as i32 - side;
+    let x1 = width_px as i32 - side;
     let step = f64::from(x1 - x0) / dates.len().saturating_sub(1).max(1) as f64;
     // Show every k-th date label so neighbours never touch.
     let every = ((label_w + 12.0) / step).ceil().max(1.0) as usize;
@@ -348,7 +364,7 @@ fn lines(series: &[Series], dates: &[String], values: &[Vec<Option<u64>>]) -> Dr
         plot_bottom - ((v as f64 / max as f64) * f64::from(plot_bottom - plot_top)).round() as i32
     };
     let x_of = |i: usize| x0 + (i as f64 * step).round() as i32;
-    let mut drawing = Drawing::new((WIDTH, height));
+    let mut drawing = Drawing::new((width_px, height));
     let root = SvgWriter::new(&mut drawing, vec![]).into_drawing_area();
     let _ = root.fill(&WHITE);
     draw_legend(&root, series, legend_y);
@@ -407,24 +423,24 @@ fn colour(ink: Ink) -> RGBColor {
     }
 }
 
-/// Draws each chart as a standalone SVG document.
+/// Draws each chart as a standalone SVG document, at both widths.
 pub fn draw(specs: &[ChartSpec]) -> Vec<Chart> {
     specs
         .iter()
         .map(|spec| {
-            let drawing = match &spec.plot {
+            let at = |width_px| match &spec.plot {
                 Plot::Bars {
                     series,
                     rows,
                     legend,
-                } => hbar(series, rows, *legend),
+                } => hbar(series, rows, *legend, width_px),
                 Plot::Lines {
                     series,
                     dates,
                     values,
-                } => lines(series, dates, values),
+                } => lines(series, dates, values, width_px),
             };
-            finish(drawing, &spec.id, &spec.title, &spec.alt)
+            finish(&spec.id, &spec.title, &spec.alt, at(WIDTH), at(NARROW))
         })
         .collect()
 }
@@ -460,7 +476,13 @@ mod tests {
             name: "a".into(),
             ink: Ink::Before,
         }];
-        let chart = finish(hbar(&series, &rows, false), "x", "<b>", "a & b");
+        let chart = finish(
+            "x",
+            "<b>",
+            "a & b",
+            hbar(&series, &rows, false, WIDTH),
+            hbar(&series, &rows, false, NARROW),
+        );
         assert!(!chart.svg.contains("<script"), "{}", chart.svg);
         assert!(!chart.svg.contains("<b>"));
         assert!(

@@ -37,4 +37,6 @@ pub struct Chart {
     /// A text alternative saying what the chart shows, for screen readers.
     pub alt: String,
     pub svg: String,
+    /// The same drawn for a phone's width; only the HTML page shows it, on narrow screens.
+    pub narrow: String,
 }
