@@ -185,7 +185,7 @@ fn the_letterhead_is_red_above_the_title_and_absent_when_unset() {
 }
 
 #[test]
-fn recipients_stand_under_the_title_and_copy_to_closes_the_body_between_rules() {
+fn recipients_stand_under_the_title_and_copy_to_ends_the_document_between_rules() {
     let pdf = set().join("report.pdf");
     let pages = words(&pdf);
     let first = &pages[0];
@@ -198,26 +198,36 @@ fn recipients_stand_under_the_title_and_copy_to_closes_the_body_between_rules() 
     let opening = find(first, "2019年4月30日以来").unwrap();
     assert!(opening.y0 > to.y1, "主送 comes before the opening");
 
-    // 抄送 on the body's last page (the one before 附件1), under the signature.
-    let annex1 = pages
+    // 抄送 on the document's last page, after every annex (GB/T 9704: 附件 before 版记).
+    let annexes: Vec<usize> = pages
         .iter()
-        .position(|p| p.first().is_some_and(|w| w.text == "附件1"))
-        .expect("附件1 starts a page");
-    let last = &pages[annex1 - 1];
-    let copy = find(last, "抄送").expect("抄送 on the body's last page");
+        .enumerate()
+        .filter(|(_, p)| p.first().is_some_and(|w| w.text.starts_with("附件")))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(annexes.len() >= 6, "{annexes:?}");
+    let at = pages.len() - 1;
+    assert!(at > *annexes.last().unwrap(), "after the last annex");
+    let last = &pages[at];
+    let copy = find(last, "抄送").expect("抄送 on the last page");
     let (line, _) = line_of(last, copy);
     assert_eq!(line, "抄送：市委办公室，市政府办公室。");
-    let date = find(last, "2019年9月30日").expect("the date signed");
-    assert!(copy.y0 > date.y1);
     assert!(
-        pages[..annex1 - 1]
+        pages[..at]
             .iter()
             .flatten()
             .all(|w| !w.text.contains("抄送")),
         "抄送 only once, at the end"
     );
+    // At the page's foot: below it only the page number.
+    assert!(
+        last.iter()
+            .filter(|w| w.y0 > copy.y1)
+            .all(|w| w.text.contains('—') || w.text.chars().all(|c| c.is_ascii_digit())),
+        "{last:?}"
+    );
     // Its rules: dark rows across the text block's width above and below it.
-    let (rgb, width, height) = pixels(&pdf, annex1);
+    let (rgb, width, height) = pixels(&pdf, at + 1);
     let scale = height as f64 / (297.0 * MM);
     let rules: Vec<f64> = (0..height)
         .filter(|&y| {
