@@ -1,7 +1,7 @@
 //! The comparison as a reader sees it, laid out by the same renderers as a report.
 
 use super::format::{NONE, chinese_date, quarter_name};
-use super::issuance;
+use super::issuance::{self, Annex};
 use super::view::{CellView, ColumnKind, ColumnView, Selection, TableView, View, ratio_cell};
 use crate::config::ReportConfig;
 use crate::model::{CampaignSummary, Comparison, KindSummary};
@@ -107,7 +107,7 @@ pub fn comparison_view(cmp: &Comparison) -> View {
             "各地可对照精简占比和每单位在用数量，相互借鉴经验，巩固清理成果，防止反弹。".into(),
         ],
         notes,
-        annex_note: issuance::annex_note([table.title.as_str()]),
+        annex_note: issuance::annex_note(&table.annex),
         tables: vec![table],
         continued: issuance::CONTINUED.to_string(),
         copy_to: None,
@@ -215,10 +215,12 @@ fn comparison_table(cmp: &Comparison, o: &ReportConfig) -> TableView {
             ]
         })
         .collect();
+    let annex = Annex::new(1, "各地清理整治情况对比");
     TableView {
         id: "comparison".into(),
         kind: None,
-        title: issuance::annex_title(1, "各地清理整治情况对比"),
+        title: annex.title(),
+        annex: Some(annex),
         columns: columns
             .into_iter()
             .map(|(label, kind)| ColumnView::new(label, kind))

@@ -2,6 +2,7 @@
 //! cut to the rows their selection names, the caption saying which, and the per-unit
 //! lists left to tables.xlsx.
 
+use super::issuance::Annex;
 use super::view::{CellValue, CellView, Selection, TableView, View};
 use std::borrow::Cow;
 
@@ -48,13 +49,15 @@ pub fn for_documents(view: &View) -> Cow<'_, View> {
                 row
             })
             .collect();
+        let caption = format!("（共{total}项，{which}，完整名单见 tables.xlsx）");
         TableView {
             id: table.id.clone(),
             kind: table.kind,
-            title: format!(
-                "{}（共{total}项，{which}，完整名单见 tables.xlsx）",
-                table.title
-            ),
+            annex: table.annex.as_ref().map(|a| Annex {
+                name: format!("{}{caption}", a.name),
+                ..a.clone()
+            }),
+            title: format!("{}{caption}", table.title),
             columns: table.columns.clone(),
             rows,
             total: table.total.clone(),
@@ -121,10 +124,12 @@ mod tests {
     }
 
     fn table(rows: u64) -> TableView {
+        let annex = Annex::new(1, "各单位工作群清理情况");
         TableView {
             id: "groups_by_unit".into(),
             kind: None,
-            title: "附件1 各单位工作群清理情况".into(),
+            title: annex.title(),
+            annex: Some(annex),
             columns: vec![
                 ColumnView::new("序号", ColumnKind::Count),
                 ColumnView::new("单位", ColumnKind::Text),
@@ -190,6 +195,15 @@ mod tests {
                 .ends_with("（共60项，列出清理前数量最多的50项，完整名单见 tables.xlsx）"),
             "{}",
             documents.tables[0].title
+        );
+        // The PDF sets an annex's name under its number: the caption goes with it.
+        let annex = documents.tables[0].annex.as_ref().unwrap();
+        assert_eq!(
+            (annex.label.as_str(), annex.name.as_str()),
+            (
+                "附件1",
+                "各单位工作群清理情况（共60项，列出清理前数量最多的50项，完整名单见 tables.xlsx）"
+            )
         );
         // The view itself keeps every row and list, for tables.xlsx.
         assert_eq!(full.tables[0].rows.len(), 60);

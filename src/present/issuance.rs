@@ -44,34 +44,38 @@ pub struct AnnexItem {
     pub name: String,
 }
 
-/// An annex table's title: 附件1 按单位统计的工作群清理情况.
-pub fn annex_title(number: usize, name: &str) -> String {
-    format!("附件{number} {name}")
+/// An annex: 附件1 and its name, 按单位统计的工作群清理情况 (in a printed document, with the
+/// caption that says which rows it shows).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Annex {
+    pub number: usize,
+    /// 附件1
+    pub label: String,
+    pub name: String,
 }
 
-/// The number and name of an annex title written by [`annex_title`].
-pub fn annex_parts(title: &str) -> Option<(&str, &str)> {
-    let (label, name) = title.split_once(' ')?;
-    let number = label.strip_prefix("附件")?;
-    (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit())).then_some((number, name))
+impl Annex {
+    pub fn new(number: usize, name: &str) -> Annex {
+        Annex {
+            number,
+            label: format!("附件{number}"),
+            name: name.to_string(),
+        }
+    }
+
+    /// 附件1 按单位统计的工作群清理情况
+    pub fn title(&self) -> String {
+        format!("{} {}", self.label, self.name)
+    }
 }
 
-/// The 附件说明 of annexes with these titles; none without annexes.
-pub fn annex_note<'a>(titles: impl IntoIterator<Item = &'a str>) -> Option<AnnexNote> {
-    let items: Vec<AnnexItem> = titles
+/// The 附件说明 of these annexes; none without annexes.
+pub fn annex_note<'a>(annexes: impl IntoIterator<Item = &'a Annex>) -> Option<AnnexNote> {
+    let items: Vec<AnnexItem> = annexes
         .into_iter()
-        .enumerate()
-        .map(|(i, title)| {
-            let (number, name) = annex_parts(title).unwrap_or(("", title));
-            let number = if number.is_empty() {
-                (i + 1).to_string()
-            } else {
-                number.to_string()
-            };
-            AnnexItem {
-                number: format!("{number}."),
-                name: name.to_string(),
-            }
+        .map(|a| AnnexItem {
+            number: format!("{}.", a.number),
+            name: a.name.clone(),
         })
         .collect();
     (!items.is_empty()).then(|| AnnexNote {
@@ -176,11 +180,12 @@ mod tests {
 
     #[test]
     fn the_annex_note_names_each_annex_by_its_number() {
-        let note = annex_note([
-            annex_title(1, "按单位统计的工作群清理情况").as_str(),
-            annex_title(2, "整改清单").as_str(),
-        ])
-        .unwrap();
+        let annexes = [
+            Annex::new(1, "按单位统计的工作群清理情况"),
+            Annex::new(2, "整改清单"),
+        ];
+        assert_eq!(annexes[1].title(), "附件2 整改清单");
+        let note = annex_note(&annexes).unwrap();
         assert_eq!(note.label, "附件：");
         assert_eq!(
             note.items,
@@ -195,7 +200,6 @@ mod tests {
                 },
             ]
         );
-        assert_eq!(annex_note(std::iter::empty()), None);
-        assert_eq!(annex_parts("整改清单：某单位"), None);
+        assert_eq!(annex_note(&[]), None);
     }
 }

@@ -6,7 +6,7 @@
 use super::findings::describe;
 use super::format::{NONE, chinese_date, parse_date, quarter_name, report_date};
 use super::headline::reduced;
-use super::issuance::{self, AnnexNote, Labelled, Letterhead, annex_title};
+use super::issuance::{self, Annex, AnnexNote, Labelled, Letterhead};
 use super::words::{dim_label, no_key, noun, part_label, part_name, rule_label, unit_in_part};
 use crate::config::ReportConfig;
 use crate::model::{
@@ -80,7 +80,9 @@ pub struct TableView {
     /// The kind of item the table counts, if it counts one kind.
     #[serde(skip)]
     pub kind: Option<Kind>,
-    /// 附件1 各单位工作群清理情况
+    /// The annex it is, if it is one.
+    pub annex: Option<Annex>,
+    /// 附件1 各单位工作群清理情况 (an annex's title), 整改清单：某单位 (a unit's list)
     pub title: String,
     pub columns: Vec<ColumnView>,
     pub rows: Vec<Vec<CellView>>,
@@ -236,8 +238,8 @@ pub fn view(report: &Report) -> View {
         tables.push(rules_by_part(&report.rules, parts, tables.len() + 1));
     }
     let rectification = rectification_lists(&report.rules, tables.len() + 1, parts, options);
-    if let Some((table, _)) = &rectification {
-        problems.extend(rule_sentences(&report.rules, &table.title));
+    if let Some(annex) = rectification.as_ref().and_then(|(t, _)| t.annex.as_ref()) {
+        problems.extend(rule_sentences(&report.rules, annex));
     }
     if problems.is_empty() {
         problems.push(
@@ -270,7 +272,7 @@ pub fn view(report: &Report) -> View {
         problems,
         next_steps: NEXT_STEPS.iter().map(|s| s.to_string()).collect(),
         notes,
-        annex_note: issuance::annex_note(tables.iter().map(|t| t.title.as_str())),
+        annex_note: issuance::annex_note(tables.iter().filter_map(|t| t.annex.as_ref())),
         tables,
         continued: issuance::CONTINUED.to_string(),
         copy_to: issuance::copy_to(options),
@@ -328,7 +330,7 @@ fn data_notes(quality: &crate::model::Quality) -> Vec<String> {
 }
 
 /// 二、主要问题 sentences on the rule breaches, pointing to the rectification annex.
-fn rule_sentences(rules: &crate::model::Rules, annex_title: &str) -> Vec<String> {
+fn rule_sentences(rules: &crate::model::Rules, annex: &Annex) -> Vec<String> {
     let units: std::collections::BTreeSet<Option<&str>> =
         rules.breaches.iter().map(|b| b.unit.as_deref()).collect();
     let parts: Vec<String> = RuleId::ALL
@@ -338,13 +340,12 @@ fn rule_sentences(rules: &crate::model::Rules, annex_title: &str) -> Vec<String>
             (n > 0).then(|| format!("{}{}处", rule_label(*rule), n))
         })
         .collect();
-    let annex = annex_title.split_whitespace().next().unwrap_or(annex_title);
     let mut sentences = vec![format!(
         "对照清理整治有关规定，共发现问题{}处，涉及{}个单位：{}。具体问题及整改时限见{}（整改清单），请有关单位于{}前整改到位。",
         rules.breaches.len(),
         units.len(),
         parts.join("，"),
-        annex,
+        annex.label,
         report_date(&rules.due)
     )];
     if !rules.overlaps.is_empty() {
@@ -397,19 +398,23 @@ fn rectification_lists(
             CellView::text(report_date(&b.due)),
         ]
     };
-    let table = |id: String, title: String, rows: Vec<Vec<CellView>>| TableView {
-        id,
-        kind: None,
-        title,
-        columns: columns.clone(),
-        rows,
-        total: None,
-        // By unit, then rule: a long list is shown from its start.
-        shown: Selection::First,
-    };
+    let table =
+        |id: String, annex: Option<Annex>, title: String, rows: Vec<Vec<CellView>>| TableView {
+            id,
+            kind: None,
+            annex,
+            title,
+            columns: columns.clone(),
+            rows,
+            total: None,
+            // By unit, then rule: a long list is shown from its start.
+            shown: Selection::First,
+        };
+    let annex = Annex::new(annex, "整改清单");
     let all = table(
         "rectification".into(),
-        annex_title(annex, "整改清单"),
+        Some(annex.clone()),
+        annex.title(),
         rules
             .breaches
             .iter()
@@ -426,6 +431,7 @@ fn rectification_lists(
                 due: report_date(&b.due),
                 table: table(
                     format!("rectification_{}", per_unit.len() + 1),
+                    None,
                     format!("整改清单：{unit}"),
                     Vec::new(),
                 ),
@@ -440,10 +446,12 @@ fn rectification_lists(
 
 /// The most burdened cadres, by pseudonym.
 fn top_cadres_table(burden: &crate::model::Burden, annex: usize) -> TableView {
+    let annex = Annex::new(annex, "所在工作群最多的干部（化名）");
     TableView {
         id: "burden_top".into(),
         kind: Some(Kind::Groups),
-        title: annex_title(annex, "所在工作群最多的干部（化名）"),
+        title: annex.title(),
+        annex: Some(annex),
         columns: vec![
             ColumnView::new("序号", ColumnKind::Count),
             ColumnView::new("干部", ColumnKind::Text),
@@ -793,10 +801,12 @@ fn breakdown_table(
         // The ranking, from the first.
         Breakdown::Parts(_) => Selection::First,
     };
+    let annex = Annex::new(annex, &format!("按{label}统计的{}清理情况", noun(kind)));
     TableView {
         id: format!("{}_by_{id}", kind.id()),
         kind: Some(kind),
-        title: annex_title(annex, &format!("按{label}统计的{}清理情况", noun(kind))),
+        title: annex.title(),
+        annex: Some(annex),
         columns,
         rows: body,
         total: Some(total),
@@ -856,10 +866,12 @@ fn rules_by_part(rules: &crate::model::Rules, parts: &[Part], annex: usize) -> T
     }
     by.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let label = part_label(parts);
+    let annex = Annex::new(annex, &format!("各{label}发现问题汇总"));
     TableView {
         id: "rules_by_part".into(),
         kind: None,
-        title: annex_title(annex, &format!("各{label}发现问题汇总")),
+        title: annex.title(),
+        annex: Some(annex),
         columns: vec![
             ColumnView::new("序号", ColumnKind::Count),
             ColumnView::new(label, ColumnKind::Text),

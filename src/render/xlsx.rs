@@ -128,6 +128,7 @@ fn write(view: &View) -> Result<Vec<u8>, XlsxError> {
         for (k, chunk) in table.rows.chunks(SHEET_ROWS).enumerate() {
             let part = TableView {
                 id: table.id.clone(),
+                annex: table.annex.clone(),
                 kind: table.kind,
                 shown: table.shown,
                 title: if k == 0 {
