@@ -151,36 +151,44 @@ impl SnapshotFiles {
     /// result derived from them can be kept and known stale.
     pub fn digest(&self, salt: &[u8]) -> Result<[u8; 32], Vec<Problem>> {
         use sha2::{Digest, Sha256};
-        use std::io::Read;
         let mut hash = Sha256::new();
         hash.update(salt);
-        let mut buffer = vec![0u8; 1 << 20];
         for path in &self.files {
-            let unreadable = |e: std::io::Error| {
-                vec![Problem::file(
-                    shown(path),
-                    ProblemKind::Unreadable {
-                        detail: e.to_string(),
-                    },
-                )]
-            };
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default();
             hash.update(name.as_bytes());
             hash.update([0]);
-            let mut file = std::fs::File::open(path).map_err(unreadable)?;
-            loop {
-                let n = file.read(&mut buffer).map_err(unreadable)?;
-                if n == 0 {
-                    break;
-                }
-                hash.update(&buffer[..n]);
-            }
+            stream_file(path, |chunk| hash.update(chunk))?;
             hash.update([0]);
         }
         Ok(hash.finalize().into())
+    }
+}
+
+/// Reads the file at `path` a megabyte at a time into `each`, never whole into memory;
+/// returns its length in bytes.
+pub fn stream_file(path: &Path, mut each: impl FnMut(&[u8])) -> Result<u64, Vec<Problem>> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| {
+        vec![Problem::file(
+            shown(path),
+            ProblemKind::Unreadable {
+                detail: e.to_string(),
+            },
+        )]
+    };
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut bytes = 0u64;
+    loop {
+        let n = file.read(&mut buffer).map_err(unreadable)?;
+        if n == 0 {
+            return Ok(bytes);
+        }
+        each(&buffer[..n]);
+        bytes += n as u64;
     }
 }
 

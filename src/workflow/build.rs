@@ -4,7 +4,7 @@
 use crate::analyse::analyse;
 use crate::config::{BuildOptions, CampaignConfig, RenderOptions};
 use crate::error::Error;
-use crate::load::{Scope, load_campaign_with};
+use crate::load::{Scope, load_campaign_with, stream_file};
 use crate::model::Report;
 use crate::model::manifest::{FileEntry, Manifest, Tool, hex, sha256_hex};
 use crate::output::atomic::{Durability, Staging};
@@ -214,29 +214,10 @@ pub(crate) fn render_documents(
 /// Each input's SHA-256, streamed from disk (never the whole file in memory).
 fn hash_inputs(paths: &[PathBuf], dir: &Path) -> Result<Vec<FileEntry>, Error> {
     use sha2::{Digest, Sha256};
-    use std::io::Read;
     let mut inputs = Vec::with_capacity(paths.len());
-    let mut buf = vec![0u8; 1 << 20];
     for path in paths {
-        let unreadable = |e: std::io::Error| {
-            Error::Input(vec![crate::load::problem::Problem::file(
-                path.display().to_string(),
-                crate::load::problem::ProblemKind::Unreadable {
-                    detail: e.to_string(),
-                },
-            )])
-        };
-        let mut file = std::fs::File::open(path).map_err(unreadable)?;
         let mut hasher = Sha256::new();
-        let mut bytes = 0u64;
-        loop {
-            let n = file.read(&mut buf).map_err(unreadable)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-            bytes += n as u64;
-        }
+        let bytes = stream_file(path, |chunk| hasher.update(chunk)).map_err(Error::Input)?;
         let relative = path
             .strip_prefix(dir)
             .unwrap_or(path)
